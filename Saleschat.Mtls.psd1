@@ -1,0 +1,39 @@
+@{
+    RootModule           = 'Saleschat.Mtls.dll'
+    # Stamped from Directory.Build.props at build time; the source keeps a placeholder.
+    ModuleVersion        = '0.0.0-dev'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    GUID                 = '5b0d7f0e-7f3c-4a43-9a57-2f6b1b3c5e21'
+    Author               = 'Saleschat.Mtls developers'
+    CompanyName          = 'Saleschat.Mtls'
+    Copyright            = '(c) Saleschat.Mtls developers. MIT License.'
+    Description          = 'Mutual TLS for the Saleschat API: make the RSA client key and self-signed certificate, export the PEM to upload, check it against Saleschat''s requirements, prove the connection and call the API over mTLS with your API key. Safe in runbooks and CI: nothing prompts, no secret is ever printed.'
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    RequiredAssemblies   = @()
+    TypesToProcess       = @('Saleschat.Mtls.types.ps1xml')
+    FormatsToProcess     = @('Saleschat.Mtls.format.ps1xml')
+    CmdletsToExport      = @(
+        'New-SaleschatClientKey'
+        'New-SaleschatClientCertificate'
+        'Get-SaleschatClientCertificate'
+        'Export-SaleschatClientCertificate'
+        'Test-SaleschatClientCertificate'
+        'New-SaleschatSession'
+        'Test-SaleschatMtls'
+        'Invoke-SaleschatMtlsRequest'
+        'Start-SaleschatCertificateRotation'
+        'Complete-SaleschatCertificateRotation'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Saleschat', 'mTLS', 'MutualTLS', 'ClientCertificate', 'X509', 'TLS', 'API', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://github.com/saleschat-mtls/Saleschat.Mtls/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/saleschat-mtls/Saleschat.Mtls'
+            ReleaseNotes = 'See CHANGELOG.md.'
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System;
+using System.IO;
+using System.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.RegularExpressions;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.X509;
+using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Keys;
+
+namespace Saleschat.Mtls.Certificates
+{
+    /// <summary>
+    /// Loads a client certificate, with its private key where one is given, from every place ops teams
+    /// keep one: PEM files, PFX files, PEM text (or base64 of it) from CI secrets, and the OS store.
+    /// </summary>
+    public static class ClientCertificateReader
+    {
+        public static X509Certificate2 FromFiles(string certificatePath, string keyPath, SecureString password)
+        {
+            byte[] content = ReadFile(certificatePath, ErrorIds.CertificateFileNotFound, "certificate");
+            if (content.Length == 0)
+            {
+                throw InvalidCertificate(certificatePath, "the file is empty");
+            }
+
+            string text = Encoding.UTF8.GetString(content);
+            if (text.IndexOf("-----BEGIN", StringComparison.Ordinal) >= 0)
+            {
+                string keyPem = keyPath != null ? Encoding.UTF8.GetString(ReadFile(keyPath, ErrorIds.KeyFileNotFound, "key")) : null;
+                return FromPemText(text, keyPem, password, certificatePath, (object)keyPath ?? certificatePath);
+            }
+
+            X509ContentType type = ContentTypeOf(content);
+            if (type == X509ContentType.Pkcs12)
+            {
+                return FromPfx(content, password, certificatePath);
+            }
+
+            if (type == X509ContentType.Cert)
+            {
+                // A DER certificate: the same as PEM without the armour.
+                RsaPrivateCrtKeyParameters key = keyPath == null ? null : ReadKeyFile(keyPath, password);
+                return WithKey(content, key, certificatePath);
+            }
+
+            throw InvalidCertificate(certificatePath, "it is neither a PEM or DER certificate nor a PFX file");
+        }
+
+        /// <summary>PEM text (or base64 of it); the key may be in <paramref name="keyPem"/> or in the same text.</summary>
+        public static X509Certificate2 FromPem(string certificatePem, string keyPem, SecureString password)
+        {
+            string text = CertificatePem.Unwrap(certificatePem);
+            string key = keyPem == null ? null : CertificatePem.Unwrap(keyPem);
+            return FromPemText(text, key, password, "Pem", "KeyPem");
+        }
+
+        public static X509Certificate2 FromStore(string thumbprint, StoreLocation location)
+        {
+            string normalized = NormalizeThumbprint(thumbprint);
+            using (var store = new X509Store(StoreName.My, location))
+            {
+                store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+                X509Certificate2Collection found = store.Certificates.Find(X509FindType.FindByThumbprint, normalized, validOnly: false);
+                if (found.Count == 0)
+                {
+                    throw new SaleschatException(ErrorIds.CertificateNotFoundInStore, ErrorKind.ObjectNotFound,
+                        $"No certificate with thumbprint {normalized} is in the {location}\\My store. Check the thumbprint, or import the PFX into that store first.", thumbprint);
+                }
+
+                return found[0];
+            }
+        }
+
+        public static RsaPrivateCrtKeyParameters ReadKeyFile(string keyPath, SecureString password)
+        {
+            byte[] content = ReadFile(keyPath, ErrorIds.KeyFileNotFound, "key");
+            return PrivateKeyPem.Read(Encoding.UTF8.GetString(content), password, keyPath);
+        }
+
+        /// <summary>Thumbprints arrive with spaces, colons or the invisible mark Windows' certificate dialog copies.</summary>
+        public static string NormalizeThumbprint(string thumbprint)
+        {
+            string hex = Regex.Replace(thumbprint ?? string.Empty, "[^0-9A-Fa-f]", string.Empty).ToUpperInvariant();
+            if (hex.Length != 40 && hex.Length != 64)
+            {
+                throw new SaleschatException("InvalidThumbprint", ErrorKind.InvalidArgument,
+                    $"'{thumbprint}' is not a certificate thumbprint (40 hexadecimal characters).", thumbprint);
+            }
+
+            return hex;
+        }
+
+        private static X509Certificate2 FromPemText(string text, string keyPem, SecureString password, object certificateSource, object keySource)
+        {
+            byte[] der = CertificatePem.FirstCertificateDer(text);
+            if (der == null)
+            {
+                throw InvalidCertificate(certificateSource, "it holds no -----BEGIN CERTIFICATE----- block");
+            }
+
+            // A PEM bundle (certificate and key in one secret) is common in CI.
+            if (keyPem == null && text.IndexOf("PRIVATE KEY-----", StringComparison.Ordinal) >= 0)
+            {
+                keyPem = text;
+                keySource = certificateSource;
+            }
+
+            RsaPrivateCrtKeyParameters key = keyPem == null ? null : PrivateKeyPem.Read(keyPem, password, keySource);
+            return WithKey(der, key, certificateSource);
+        }
+
+        private static X509Certificate2 WithKey(byte[] der, RsaPrivateCrtKeyParameters key, object source)
+        {
+            X509Certificate2 certificate;
+            try
+            {
+                certificate = new X509Certificate2(der);
+            }
+            catch (CryptographicException ex)
+            {
+                throw InvalidCertificate(source, "its certificate data is damaged", ex);
+            }
+
+            if (key == null)
+            {
+                return certificate;
+            }
+
+            using (certificate)
+            {
+                if (!KeyMatch.Matches(certificate, key))
+                {
+                    throw new SaleschatException(ErrorIds.CertificateKeyMismatch, ErrorKind.InvalidData,
+                        $"The private key does not belong to the certificate '{certificate.Subject}' ({certificate.Thumbprint}). Pass the key the certificate was made from.", source);
+                }
+
+                return Pkcs12Bridge.ToX509Certificate2(new X509CertificateParser().ReadCertificate(der), key);
+            }
+        }
+
+        private static X509Certificate2 FromPfx(byte[] content, SecureString password, string path)
+        {
+            try
+            {
+                return new X509Certificate2(content, password, X509KeyStorageFlags.Exportable);
+            }
+            catch (CryptographicException ex)
+            {
+                throw password == null
+                    ? new SaleschatException(ErrorIds.PfxPasswordRequired, ErrorKind.InvalidArgument,
+                        $"The PFX file '{path}' is password-protected. Pass its password with -KeyPassword.", path, ex)
+                    : new SaleschatException(ErrorIds.WrongKeyPassword, ErrorKind.AuthenticationError,
+                        $"The password does not open the PFX file '{path}', or the file is damaged. Check -KeyPassword.", path, ex);
+            }
+        }
+
+        private static X509ContentType ContentTypeOf(byte[] content)
+        {
+            try
+            {
+                return X509Certificate2.GetCertContentType(content);
+            }
+            catch (CryptographicException)
+            {
+                return X509ContentType.Unknown;
+            }
+        }
+
+        private static byte[] ReadFile(string path, string notFoundId, string what)
+        {
+            if (!File.Exists(path))
+            {
+                throw new SaleschatException(notFoundId, ErrorKind.ObjectNotFound,
+                    $"The {what} file '{path}' does not exist.", path);
+            }
+
+            try
+            {
+                return File.ReadAllBytes(path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new SaleschatException("FileReadFailed", ErrorKind.ReadError, $"Could not read the {what} file '{path}': {ex.Message}", path, ex);
+            }
+        }
+
+        private static SaleschatException InvalidCertificate(object source, string why, Exception inner = null) =>
+            new SaleschatException(ErrorIds.InvalidCertificatePem, ErrorKind.InvalidData,
+                $"Cannot read the certificate {(source is string s && s != "Pem" ? "'" + s + "'" : "text")}: {why}.", source, inner);
+    }
+}

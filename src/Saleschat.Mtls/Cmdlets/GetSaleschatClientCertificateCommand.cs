@@ -1,0 +1,88 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using Saleschat.Mtls.Certificates;
+using Saleschat.Mtls.Errors;
+
+namespace Saleschat.Mtls.Cmdlets
+{
+    [Cmdlet(VerbsCommon.Get, "SaleschatClientCertificate", DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(X509Certificate2))]
+    public sealed class GetSaleschatClientCertificateCommand : SaleschatCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string PemSet = "Pem";
+        private const string ThumbprintSet = "Thumbprint";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [Alias("FullName", "CertificatePath")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string KeyPath { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = PemSet)]
+        [ValidateNotNullOrEmpty]
+        public string Pem { get; set; }
+
+        [Parameter(ParameterSetName = PemSet)]
+        [ValidateNotNullOrEmpty]
+        public string KeyPem { get; set; }
+
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = PemSet)]
+        public SecureString KeyPassword { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ThumbprintSet)]
+        [ValidateNotNullOrEmpty]
+        public string Thumbprint { get; set; }
+
+        [Parameter(ParameterSetName = ThumbprintSet)]
+        public StoreLocation StoreLocation { get; set; } = StoreLocation.CurrentUser;
+
+        protected override void ProcessRecord()
+        {
+            RunForItem(() =>
+            {
+                X509Certificate2 certificate = Load();
+                WarnAboutValidity(certificate);
+                WriteCertificate(certificate);
+            });
+        }
+
+        private X509Certificate2 Load()
+        {
+            switch (ParameterSetName)
+            {
+                case PemSet:
+                    return ClientCertificateReader.FromPem(Pem, KeyPem, KeyPassword);
+                case ThumbprintSet:
+                    return ClientCertificateReader.FromStore(Thumbprint, StoreLocation);
+                default:
+                    return ClientCertificateReader.FromFiles(ResolvePath(Path), ResolvePath(KeyPath), KeyPassword);
+            }
+        }
+
+        /// <summary>
+        /// An expired certificate is still output (to inspect or rotate it) but with its own error, distinct
+        /// from "not found", so a script running with -ErrorAction Stop halts on it.
+        /// </summary>
+        private void WarnAboutValidity(X509Certificate2 certificate)
+        {
+            DateTime now = DateTime.UtcNow;
+            if (CertificateExpiry.IsExpired(certificate, now))
+            {
+                WriteError(ToErrorRecord(new SaleschatException(ErrorIds.CertificateExpired, ErrorKind.InvalidData,
+                    $"The certificate '{certificate.Subject}' ({certificate.Thumbprint}) expired on {certificate.NotAfter.ToUniversalTime():u}. Saleschat will refuse it: make and upload a new one (Start-SaleschatCertificateRotation).",
+                    certificate)));
+            }
+            else if (CertificateExpiry.IsNotYetValid(certificate, now))
+            {
+                WriteWarning($"The certificate '{certificate.Subject}' is not valid before {certificate.NotBefore.ToUniversalTime():u}.");
+            }
+        }
+    }
+}

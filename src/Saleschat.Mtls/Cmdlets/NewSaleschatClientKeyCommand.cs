@@ -1,0 +1,58 @@
+using System.IO;
+using System.Management.Automation;
+using System.Security;
+using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Keys;
+
+namespace Saleschat.Mtls.Cmdlets
+{
+    [Cmdlet(VerbsCommon.New, "SaleschatClientKey", SupportsShouldProcess = true)]
+    [OutputType(typeof(ClientKey))]
+    public sealed class NewSaleschatClientKeyCommand : SaleschatCmdlet
+    {
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        [Parameter]
+        [ValidateSet("2048", "3072", "4096")]
+        public int KeySize { get; set; } = 2048;
+
+        [Parameter]
+        public SecureString Password { get; set; }
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            RunTerminating(() =>
+            {
+                string path = ResolvePath(Path);
+                if (path != null)
+                {
+                    // Fail before spending time on key generation.
+                    if (!Force && File.Exists(path))
+                    {
+                        throw new SaleschatException(ErrorIds.KeyFileExists, ErrorKind.ResourceExists,
+                            $"The key file '{path}' already exists and was left untouched. Use -Force to replace it, or choose another path.", path);
+                    }
+
+                    if (!ShouldProcess(path, $"Create RSA {KeySize}-bit private key file (owner-only)"))
+                    {
+                        return;
+                    }
+                }
+
+                WriteVerbose($"Generating an RSA {KeySize}-bit key with the platform generator.");
+                ClientKey key = ClientKeyFactory.Create(KeySize, path, Password, Force);
+                if (path != null)
+                {
+                    WriteVerbose($"Wrote {(Password != null ? "encrypted " : string.Empty)}PKCS#8 key to '{path}' (owner-only).");
+                }
+
+                WriteObject(key);
+            });
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Saleschat.Mtls.Errors;
+
+namespace Saleschat.Mtls.Cmdlets
+{
+    /// <summary>
+    /// What every cmdlet of the module shares: path resolution, turning core exceptions into designed
+    /// error records, and tagging the certificates it outputs for their format view.
+    /// </summary>
+    public abstract class SaleschatCmdlet : PSCmdlet
+    {
+        /// <summary>The type name our certificate view and type data are keyed to.</summary>
+        public const string ClientCertificateTypeName = "Saleschat.Mtls.ClientCertificate";
+
+        /// <summary>A provider path (relative, ~, PSDrive) as a full file-system path; the file need not exist.</summary>
+        protected string ResolvePath(string path) =>
+            path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+        protected void WriteCertificate(X509Certificate2 certificate)
+        {
+            PSObject wrapped = PSObject.AsPSObject(certificate);
+            if (!wrapped.TypeNames.Contains(ClientCertificateTypeName))
+            {
+                wrapped.TypeNames.Insert(0, ClientCertificateTypeName);
+            }
+
+            WriteObject(wrapped);
+        }
+
+        /// <summary>Runs one unit of work; a failure ends the whole command.</summary>
+        protected void RunTerminating(Action work)
+        {
+            ErrorRecord error = Run(work);
+            if (error != null)
+            {
+                ThrowTerminatingError(error);
+            }
+        }
+
+        /// <summary>Runs the work for one pipeline item; a failure is written and the pipeline goes on.</summary>
+        protected void RunForItem(Action work)
+        {
+            ErrorRecord error = Run(work);
+            if (error != null)
+            {
+                WriteError(error);
+            }
+        }
+
+        protected ErrorRecord ToErrorRecord(SaleschatException ex)
+        {
+            if (!Enum.TryParse(ex.Kind.ToString(), out ErrorCategory category))
+            {
+                category = ErrorCategory.NotSpecified;
+            }
+
+            return new ErrorRecord(ex, ex.ErrorId, category, ex.Target);
+        }
+
+        private ErrorRecord Run(Action work)
+        {
+            try
+            {
+                work();
+                return null;
+            }
+            catch (SaleschatException ex)
+            {
+                return ToErrorRecord(ex);
+            }
+            catch (Exception ex) when (IsPlatformFailure(ex))
+            {
+                // Exceptions from .NET never reach the user raw: wrap them with a stable id. Their messages
+                // come from the platform and never contain our secrets (we never hand secrets to them).
+                return ToErrorRecord(new SaleschatException("PlatformOperationFailed", ErrorKind.NotSpecified, ex.Message, null, ex));
+            }
+        }
+
+        private static bool IsPlatformFailure(Exception ex) =>
+            ex is CryptographicException || ex is IOException || ex is UnauthorizedAccessException
+            || ex is PlatformNotSupportedException || ex is System.ComponentModel.Win32Exception;
+    }
+}

@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Saleschat.Mtls.Files
+{
+    /// <summary>
+    /// Windows: an owner-only file is created by CreateFileW with a protected DACL that grants the
+    /// current user alone, so the file never exists with inherited (often Users-readable) permissions.
+    /// Plain Win32 calls work the same on .NET Framework (Windows PowerShell 5.1) and .NET (PowerShell 7)
+    /// and need no extra package. Not exercised in CI (Linux): keep it small and literal.
+    /// </summary>
+    internal sealed class WindowsFilePlatform : IFilePlatform
+    {
+        private const uint GenericWrite = 0x40000000;
+        private const uint CreateNewDisposition = 1;
+        private const uint FileAttributeNormal = 0x80;
+        private const int ErrorFileExists = 80;
+        private const uint MoveFileReplaceExisting = 0x1;
+        private const uint MoveFileWriteThrough = 0x8;
+        private const uint OwnerSecurityInformation = 0x1;
+        private const uint DaclSecurityInformation = 0x4;
+        private const uint SeFileObject = 1;
+        private const uint SddlRevision1 = 1;
+
+        // File read access: FILE_READ_DATA, GENERIC_READ, GENERIC_ALL.
+        private const uint ReadMask = 0x1 | 0x80000000 | 0x10000000;
+
+        public Stream CreateNew(string path, bool ownerOnly)
+        {
+            if (!ownerOnly)
+            {
+                return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            }
+
+            string sid = CurrentUserSid();
+            string sddl = $"O:{sid}D:P(A;;FA;;;{sid})";
+            if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SddlRevision1, out IntPtr descriptor, IntPtr.Zero))
+            {
+                throw new Win32Exception(Marshal.GetLastWin32Error());
+            }
+
+            try
+            {
+                var attributes = new SecurityAttributes
+                {
+                    Length = Marshal.SizeOf(typeof(SecurityAttributes)),
+                    SecurityDescriptor = descriptor,
+                    InheritHandle = 0,
+                };
+                SafeFileHandle handle = CreateFileW(path, GenericWrite, 0, ref attributes, CreateNewDisposition, FileAttributeNormal, IntPtr.Zero);
+                if (handle.IsInvalid)
+                {
+                    int error = Marshal.GetLastWin32Error();
+                    handle.Dispose();
+                    throw error == ErrorFileExists
+                        ? new IOException($"The file '{path}' already exists.")
+                        : new IOException(new Win32Exception(error).Message);
+                }
+
+                return new FileStream(handle, FileAccess.Write);
+            }
+            finally
+            {
+                LocalFree(descriptor);
+            }
+        }
+
+        // MoveFileEx keeps the new file's own (owner-only) DACL; File.Replace/ReplaceFile would adopt
+        // the replaced file's security descriptor, which may be broader.
+        public void ReplaceAtomically(string source, string destination)
+        {
+            if (!MoveFileExW(source, destination, MoveFileReplaceExisting | MoveFileWriteThrough))
+            {
+                throw new IOException(new Win32Exception(Marshal.GetLastWin32Error()).Message);
+            }
+        }
+
+        public bool? IsReadableByOthers(string path, out string detail)
+        {
+            uint result = GetNamedSecurityInfoW(path, SeFileObject, OwnerSecurityInformation | DaclSecurityInformation,
+                out IntPtr _, IntPtr.Zero, out IntPtr _, IntPtr.Zero, out IntPtr descriptor);
+            if (result != 0)
+            {
+                detail = new Win32Exception((int)result).Message;
+                return null;
+            }
+
+            try
+            {
+                if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(descriptor, SddlRevision1,
+                        OwnerSecurityInformation | DaclSecurityInformation, out IntPtr text, out _))
+                {
+                    detail = new Win32Exception(Marshal.GetLastWin32Error()).Message;
+                    return null;
+                }
+
+                try
+                {
+                    List<string> readers = SddlReaders.OthersWhoCanRead(Marshal.PtrToStringUni(text), ReadMask);
+                    detail = readers.Count == 0 ? "owner-only ACL" : "readable by " + string.Join(", ", readers);
+                    return readers.Count > 0;
+                }
+                finally
+                {
+                    LocalFree(text);
+                }
+            }
+            finally
+            {
+                LocalFree(descriptor);
+            }
+        }
+
+        private static string CurrentUserSid()
+        {
+            const uint TokenQuery = 0x0008;
+            const int TokenUserClass = 1;
+            if (!OpenProcessToken(GetCurrentProcess(), TokenQuery, out IntPtr token))
+            {
+                throw new Win32Exception(Marshal.GetLastWin32Error());
+            }
+
+            try
+            {
+                GetTokenInformation(token, TokenUserClass, IntPtr.Zero, 0, out int needed);
+                IntPtr buffer = Marshal.AllocHGlobal(needed);
+                try
+                {
+                    if (!GetTokenInformation(token, TokenUserClass, buffer, needed, out _))
+                    {
+                        throw new Win32Exception(Marshal.GetLastWin32Error());
+                    }
+
+                    // TOKEN_USER starts with SID_AND_ATTRIBUTES, whose first field is the PSID.
+                    IntPtr sid = Marshal.ReadIntPtr(buffer);
+                    if (!ConvertSidToStringSidW(sid, out IntPtr text))
+                    {
+                        throw new Win32Exception(Marshal.GetLastWin32Error());
+                    }
+
+                    try
+                    {
+                        return Marshal.PtrToStringUni(text);
+                    }
+                    finally
+                    {
+                        LocalFree(text);
+                    }
+                }
+                finally
+                {
+                    Marshal.FreeHGlobal(buffer);
+                }
+            }
+            finally
+            {
+                CloseHandle(token);
+            }
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct SecurityAttributes
+        {
+            public int Length;
+            public IntPtr SecurityDescriptor;
+            public int InheritHandle;
+        }
+
+        [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern bool ConvertStringSecurityDescriptorToSecurityDescriptorW(string sddl, uint revision, out IntPtr descriptor, IntPtr size);
+
+        [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern bool ConvertSecurityDescriptorToStringSecurityDescriptorW(IntPtr descriptor, uint revision, uint information, out IntPtr text, out int length);
+
+        [DllImport("advapi32.dll", CharSet = CharSet.Unicode)]
+        private static extern uint GetNamedSecurityInfoW(string name, uint objectType, uint information, out IntPtr owner, IntPtr group, out IntPtr dacl, IntPtr sacl, out IntPtr descriptor);
+
+        [DllImport("advapi32.dll", SetLastError = true)]
+        private static extern bool OpenProcessToken(IntPtr process, uint access, out IntPtr token);
+
+        [DllImport("advapi32.dll", SetLastError = true)]
+        private static extern bool GetTokenInformation(IntPtr token, int informationClass, IntPtr information, int length, out int returnLength);
+
+        [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern bool ConvertSidToStringSidW(IntPtr sid, out IntPtr text);
+
+        [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern SafeFileHandle CreateFileW(string name, uint access, uint share, ref SecurityAttributes attributes, uint disposition, uint flags, IntPtr template);
+
+        [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern bool MoveFileExW(string existing, string replacement, uint flags);
+
+        [DllImport("kernel32.dll")]
+        private static extern IntPtr GetCurrentProcess();
+
+        [DllImport("kernel32.dll", SetLastError = true)]
+        private static extern bool CloseHandle(IntPtr handle);
+
+        [DllImport("kernel32.dll")]
+        private static extern IntPtr LocalFree(IntPtr memory);
+    }
+}

@@ -1,0 +1,79 @@
+namespace Saleschat.Emulator.Standalone;
+
+/// <summary>The standalone program's arguments. Hand-parsed: the emulator must not need packages beyond the shared framework.</summary>
+internal sealed class CommandLine
+{
+    public const string Usage =
+        "usage: Saleschat.Emulator [--api-key KEY] [--org ORG]... [--refusal TlsAlert|CloseAfterHandshake|Http403]\n" +
+        "                          [--upload cert.pem]... [--ca-out path] [--ignore-stdin]\n" +
+        "Prints one JSON line {\"baseUri\",\"controlUri\",\"caPem\"} and runs until stdin closes or SIGTERM/Ctrl+C.";
+
+    public EmulatorOptions Options { get; } = new() { LogToStandardError = true };
+
+    public List<string> Uploads { get; } = [];
+
+    public string? CaOut { get; private set; }
+
+    /// <summary>For runs without a usable stdin (e.g. a background job whose stdin is /dev/null).</summary>
+    public bool IgnoreStdin { get; private set; }
+
+    public bool ShowHelp { get; private set; }
+
+    /// <exception cref="FormatException">An unknown option or a missing or invalid value.</exception>
+    public static CommandLine Parse(IReadOnlyList<string> args)
+    {
+        var result = new CommandLine();
+        var orgs = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--api-key":
+                    result.Options.ApiKey = ValueAfter(args, ref i);
+                    break;
+                case "--org":
+                    orgs.Add(ValueAfter(args, ref i));
+                    break;
+                case "--refusal":
+                    var mode = ValueAfter(args, ref i);
+                    result.Options.Refusal = Enum.TryParse<RefusalMode>(mode, ignoreCase: true, out var refusal) && Enum.IsDefined(refusal)
+                        ? refusal
+                        : throw new FormatException($"--refusal: unknown mode '{mode}'");
+                    break;
+                case "--upload":
+                    result.Uploads.Add(ValueAfter(args, ref i));
+                    break;
+                case "--ca-out":
+                    result.CaOut = ValueAfter(args, ref i);
+                    break;
+                case "--ignore-stdin":
+                    result.IgnoreStdin = true;
+                    break;
+                case "-h" or "--help":
+                    result.ShowHelp = true;
+                    break;
+                default:
+                    throw new FormatException($"unknown argument '{args[i]}'");
+            }
+        }
+
+        // --org replaces the default org set rather than adding to it, so a script gets exactly the orgs it named.
+        if (orgs.Count > 0)
+        {
+            result.Options.OrgIds.Clear();
+            orgs.ForEach(org => result.Options.OrgIds.Add(org));
+        }
+
+        return result;
+    }
+
+    private static string ValueAfter(IReadOnlyList<string> args, ref int i)
+    {
+        if (i + 1 >= args.Count)
+        {
+            throw new FormatException($"{args[i]} needs a value");
+        }
+
+        return args[++i];
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace Saleschat.Mtls.Host;
+
+/// <summary>One runspace with the module imported, running scripts as a user would type them.</summary>
+public sealed class ScriptRunner : IDisposable
+{
+    private readonly Runspace _runspace;
+
+    public ScriptRunner(TextHost host, string? manifestPath = null)
+    {
+        Host = host;
+        var state = InitialSessionState.CreateDefault2();
+        state.ImportPSModule(new[] { manifestPath ?? ModuleLocator.ManifestPath() });
+        _runspace = RunspaceFactory.CreateRunspace(host, state);
+        _runspace.Open();
+    }
+
+    public TextHost Host { get; }
+
+    public Runspace Runspace => _runspace;
+
+    public void SetVariable(string name, object? value) => _runspace.SessionStateProxy.SetVariable(name, value);
+
+    /// <summary>Runs <paramref name="script"/>; output objects are returned, every stream is kept.</summary>
+    public ScriptResult Run(string script)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript(script);
+        Collection<PSObject> output;
+        var errors = new List<ErrorRecord>();
+        try
+        {
+            output = ps.Invoke();
+        }
+        catch (RuntimeException ex)
+        {
+            output = new Collection<PSObject>();
+            errors.Add(ex.ErrorRecord);
+        }
+
+        // Copy the streams: disposing the PowerShell instance clears them.
+        errors.InsertRange(0, ps.Streams.Error);
+        return new ScriptResult(
+            output,
+            errors,
+            ps.Streams.Warning.Select(w => w.Message).ToList(),
+            ps.Streams.Verbose.Select(v => v.Message).ToList(),
+            ps.Streams.Debug.Select(d => d.Message).ToList(),
+            ps.Streams.Information.Select(i => i.MessageData?.ToString() ?? string.Empty).ToList());
+    }
+
+    public void Dispose() => _runspace.Dispose();
+}
+
+/// <summary>What a script produced, stream by stream.</summary>
+public sealed record ScriptResult(
+    Collection<PSObject> Output,
+    IReadOnlyList<ErrorRecord> Errors,
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<string> Verbose,
+    IReadOnlyList<string> Debug,
+    IReadOnlyList<string> Information);
