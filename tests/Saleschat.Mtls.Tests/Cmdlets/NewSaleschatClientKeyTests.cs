@@ -132,7 +132,7 @@ public sealed class NewSaleschatClientKeyTests(EngineFixture fixture) : IClassFi
     {
         using var dir = new TempFolder();
         string path = dir.File("client.key");
-        var result = _engine.Run("$k = New-SaleschatClientKey -Path $p -Password $pw -Verbose; $k | Out-Default; $k.psobject.Properties | ForEach-Object { "$($_.Name)=$($_.Value)" }; \"$k\"",
+        var result = _engine.Run("$k = New-SaleschatClientKey -Path $p -Password $pw -Verbose; $k | Out-Default; $k.psobject.Properties | ForEach-Object { $_.Name + '=' + $_.Value }; \"$k\"",
             ("p", path), ("pw", TestSecrets.Secure("Hunter2-Secret")));
         Assert.Empty(result.Errors);
         string visible = _engine.EverythingVisible(result);
