@@ -1,0 +1,170 @@
+using System;
+using System.Collections;
+using System.Management.Automation;
+using System.Text;
+using Saleschat.Mtls.Http;
+using Saleschat.Mtls.Json;
+
+namespace Saleschat.Mtls.Cmdlets
+{
+    public enum SaleschatHttpMethod
+    {
+        Get,
+        Post,
+        Put,
+        Patch,
+        Delete,
+        Head,
+        Options,
+    }
+
+    [Cmdlet(VerbsLifecycle.Invoke, "SaleschatMtlsRequest")]
+    [OutputType(typeof(PSObject), typeof(string))]
+    public sealed class InvokeSaleschatMtlsRequestCommand : SessionCmdlet
+    {
+        private SaleschatSession _session;
+        private ApiSender _sender;
+
+        [Parameter]
+        public SaleschatHttpMethod Method { get; set; } = SaleschatHttpMethod.Get;
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        [Parameter(ValueFromPipeline = true)]
+        public object Body { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ContentType { get; set; }
+
+        [Parameter]
+        public Hashtable Query { get; set; }
+
+        [Parameter]
+        public Hashtable Headers { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string OutFile { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, 100)]
+        public int MaximumRetryCount { get; set; } = -1;
+
+        [Parameter]
+        [ValidateRange(0, 600)]
+        public int RetryIntervalSec { get; set; } = -1;
+
+        // Per-call setup happens once here, not per piped object: a bulk import pays it once.
+        protected override void BeginProcessing()
+        {
+            RunTerminating(() =>
+            {
+                _session = ResolveSession();
+                _sender = _session.Sender;
+                if (Headers != null && Headers.ContainsKey("Authorization"))
+                {
+                    throw new Errors.SaleschatException("AuthorizationHeaderNotAllowed", Errors.ErrorKind.InvalidArgument,
+                        "-Headers cannot set Authorization: the session sends the API key.", "Authorization");
+                }
+            });
+        }
+
+        protected override void ProcessRecord()
+        {
+            RunForItem(() =>
+            {
+                ApiRequest request = BuildRequest();
+                ApiResponse response = RunAsync((log, token) => _sender.SendAsync(request, log, token));
+                if (!response.IsSuccess)
+                {
+                    WriteError(ToApiErrorRecord(ApiError.From(response)));
+                    return;
+                }
+
+                WriteResponse(response);
+            });
+        }
+
+        private ApiRequest BuildRequest()
+        {
+            string method = Method.ToString().ToUpperInvariant();
+            var request = new ApiRequest
+            {
+                Method = method,
+                Uri = ApiPath.Resolve(_session.BaseUri, Path, _session.OrgId, Query),
+                Timeout = TimeSpan.FromSeconds(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : _session.TimeoutSec),
+                Retry = _session.RetryPolicy(
+                    MaximumRetryCount >= 0 ? MaximumRetryCount : (int?)null,
+                    RetryIntervalSec >= 0 ? RetryIntervalSec : (int?)null),
+                OutFile = ResolvePath(OutFile),
+            };
+
+            if (Headers != null)
+            {
+                foreach (DictionaryEntry header in Headers)
+                {
+                    request.Headers[header.Key.ToString()] = LanguagePrimitives.ConvertTo<string>(header.Value);
+                }
+            }
+
+            SetBody(request);
+            return request;
+        }
+
+        private void SetBody(ApiRequest request)
+        {
+            object body = Body is PSObject pso && !(pso.BaseObject is PSCustomObject) ? pso.BaseObject : Body;
+            switch (body)
+            {
+                case null:
+                    return;
+                case byte[] bytes:
+                    request.Body = bytes;
+                    request.ContentType = ContentType ?? "application/octet-stream";
+                    return;
+                case string text:
+                    request.Body = Encoding.UTF8.GetBytes(text);
+                    request.ContentType = ContentType ?? "application/json; charset=utf-8";
+                    return;
+                default:
+                    request.Body = Encoding.UTF8.GetBytes(JsonBody.Serialize(Body));
+                    request.ContentType = ContentType ?? "application/json; charset=utf-8";
+                    return;
+            }
+        }
+
+        private void WriteResponse(ApiResponse response)
+        {
+            if (response.Body == null || response.Body.Length == 0)
+            {
+                return; // -OutFile, 204 No Content
+            }
+
+            if (response.IsJson)
+            {
+                // Like Invoke-RestMethod, a JSON array is enumerated: one object per item down the pipeline.
+                WriteObject(JsonResponse.Parse(response.Body), enumerateCollection: true);
+            }
+            else
+            {
+                WriteObject(response.Body);
+            }
+        }
+
+        private ErrorRecord ToApiErrorRecord(ApiError error)
+        {
+            ErrorRecord record = ToErrorRecord(error);
+            // Like the web cmdlets, the response body travels in ErrorDetails, after our one-line summary.
+            string body = error.Response.Body;
+            record.ErrorDetails = new ErrorDetails(string.IsNullOrEmpty(body) ? error.Message : error.Message + System.Environment.NewLine + body);
+            return record;
+        }
+    }
+}

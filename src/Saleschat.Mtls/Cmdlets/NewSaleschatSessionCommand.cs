@@ -1,0 +1,177 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using Saleschat.Mtls.Certificates;
+using Saleschat.Mtls.Secrets;
+using Saleschat.Mtls.Sessions;
+
+namespace Saleschat.Mtls.Cmdlets
+{
+    [Cmdlet(VerbsCommon.New, "SaleschatSession", DefaultParameterSetName = PemSet)]
+    [OutputType(typeof(SaleschatSession))]
+    public sealed class NewSaleschatSessionCommand : SaleschatCmdlet
+    {
+        public const string ApiKeyVariable = "SALESCHAT_API_KEY";
+        public const string OrgIdVariable = "SALESCHAT_ORG_ID";
+        public const string CertificateVariable = "SALESCHAT_CLIENT_CERT";
+        public const string KeyVariable = "SALESCHAT_CLIENT_KEY";
+
+        private const string CertificateSet = "Certificate";
+        private const string FilesSet = "Files";
+        private const string PemSet = "Pem";
+        private const string ThumbprintSet = "Thumbprint";
+
+        [Parameter]
+        public SaleschatEnvironment Environment { get; set; } = SaleschatEnvironment.Production;
+
+        [Parameter]
+        [ValidateNotNull]
+        public Uri BaseUri { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string OrgId { get; set; }
+
+        [Parameter]
+        public SecureString ApiKey { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = CertificateSet)]
+        [Alias("Cert")]
+        [ValidateNotNull]
+        public X509Certificate2 Certificate { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = FilesSet)]
+        [ValidateNotNullOrEmpty]
+        public string CertificatePath { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = FilesSet)]
+        [ValidateNotNullOrEmpty]
+        public string KeyPath { get; set; }
+
+        [Parameter(ParameterSetName = FilesSet)]
+        [Parameter(ParameterSetName = PemSet)]
+        public SecureString KeyPassword { get; set; }
+
+        [Parameter(ParameterSetName = PemSet)]
+        [ValidateNotNullOrEmpty]
+        public string CertificatePem { get; set; }
+
+        [Parameter(ParameterSetName = PemSet)]
+        [ValidateNotNullOrEmpty]
+        public string KeyPem { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
+        [Alias("Thumbprint")]
+        [ValidateNotNullOrEmpty]
+        public string CertificateThumbprint { get; set; }
+
+        [Parameter(ParameterSetName = ThumbprintSet)]
+        public StoreLocation StoreLocation { get; set; } = StoreLocation.CurrentUser;
+
+        [Parameter]
+        [ValidateNotNull]
+        public X509Certificate2 ServerCertificateAuthority { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = 100;
+
+        [Parameter]
+        [ValidateRange(0, 100)]
+        public int MaximumRetryCount { get; set; } = 3;
+
+        [Parameter]
+        [ValidateRange(0, 600)]
+        public int RetryIntervalSec { get; set; } = 1;
+
+        [Parameter]
+        [ValidateRange(0, 3650)]
+        public int ExpiryWarningDays { get; set; } = 30;
+
+        [Parameter]
+        public SwitchParameter NoDefault { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            RunTerminating(() =>
+            {
+                var settings = new SessionSettings
+                {
+                    Environment = Environment,
+                    BaseUri = BaseUri,
+                    OrgId = OrgId ?? EnvironmentVariable(OrgIdVariable),
+                    ApiKey = ApiKey ?? ApiKeyFromEnvironment(),
+                    Certificate = LoadCertificate(),
+                    ServerCertificateAuthority = ServerCertificateAuthority,
+                    TimeoutSec = TimeoutSec,
+                    MaximumRetryCount = MaximumRetryCount,
+                    RetryIntervalSec = RetryIntervalSec,
+                    ExpiryWarningDays = ExpiryWarningDays,
+                };
+
+                SaleschatSession session = SaleschatSession.Create(settings);
+                WarnAboutExpiry(session);
+                if (!session.HasApiKey)
+                {
+                    WriteVerbose($"No API key given (-ApiKey or {ApiKeyVariable}): only Test-SaleschatMtls will work.");
+                }
+
+                if (!NoDefault)
+                {
+                    DefaultSession.Current = session;
+                }
+
+                WriteVerbose($"Session for {session.Environment} {session.BaseUri}, org {session.OrgId ?? "(none)"}, certificate {session.Thumbprint}.");
+                WriteObject(session);
+            });
+        }
+
+        private X509Certificate2 LoadCertificate()
+        {
+            switch (ParameterSetName)
+            {
+                case CertificateSet:
+                    return Certificate;
+                case FilesSet:
+                    return ClientCertificateReader.FromFiles(ResolvePath(CertificatePath), ResolvePath(KeyPath), KeyPassword);
+                case ThumbprintSet:
+                    return ClientCertificateReader.FromStore(CertificateThumbprint, StoreLocation);
+                default:
+                    // CI: the certificate and key arrive as PEM (or base64 of PEM) in environment variables.
+                    string certificatePem = CertificatePem ?? EnvironmentVariable(CertificateVariable);
+                    if (certificatePem == null)
+                    {
+                        return null; // SaleschatSession.Create explains every way to give one.
+                    }
+
+                    return ClientCertificateReader.FromPem(certificatePem, KeyPem ?? EnvironmentVariable(KeyVariable), KeyPassword);
+            }
+        }
+
+        private void WarnAboutExpiry(SaleschatSession session)
+        {
+            int days = session.DaysUntilExpiry;
+            if (days < 0)
+            {
+                WriteWarning($"The client certificate {session.Thumbprint} expired on {session.NotAfter.ToUniversalTime():u}: Saleschat will refuse it. Rotate it (Start-SaleschatCertificateRotation).");
+            }
+            else if (days < session.ExpiryWarningDays)
+            {
+                WriteWarning($"The client certificate {session.Thumbprint} expires in {days} days ({session.NotAfter.ToUniversalTime():u}). Rotate it soon (Start-SaleschatCertificateRotation).");
+            }
+        }
+
+        private static SecureString ApiKeyFromEnvironment()
+        {
+            string key = EnvironmentVariable(ApiKeyVariable);
+            return key == null ? null : SecretText.FromPlainText(key);
+        }
+
+        private static string EnvironmentVariable(string name)
+        {
+            string value = System.Environment.GetEnvironmentVariable(name);
+            return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        }
+    }
+}

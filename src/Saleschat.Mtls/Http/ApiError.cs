@@ -1,0 +1,111 @@
+using System;
+using Newtonsoft.Json.Linq;
+using Saleschat.Mtls.Errors;
+
+namespace Saleschat.Mtls.Http
+{
+    /// <summary>
+    /// A non-success answer from the API, with Saleschat's 7-digit error code when the body carries one
+    /// (e.g. 4090001 UQ_CONSTRAINT_FAILED).
+    /// </summary>
+    public sealed class ApiError : SaleschatException
+    {
+        private ApiError(ApiResponse response, long? code, string codeName, string description)
+            : base("SaleschatApiError", KindFor(response.StatusCode), MessageFor(response, code, codeName, description), response.Uri)
+        {
+            Response = response;
+            SaleschatCode = code;
+            SaleschatMessage = codeName;
+            Description = description;
+        }
+
+        public ApiResponse Response { get; }
+
+        public int StatusCode => Response.StatusCode;
+
+        public long? SaleschatCode { get; }
+
+        public string SaleschatMessage { get; }
+
+        public string Description { get; }
+
+        public static ApiError From(ApiResponse response)
+        {
+            long? code = null;
+            string name = null, description = null;
+            if (response.Body != null && response.Body.TrimStart().StartsWith("{", StringComparison.Ordinal))
+            {
+                try
+                {
+                    JObject body = JObject.Parse(response.Body);
+                    JToken error = body["error"] is JObject nested ? nested : (JToken)body;
+                    code = ReadCode(error["code"] ?? error["errorCode"]);
+                    name = (string)(error["message"] ?? error["error"] as JValue);
+                    description = (string)(error["description"] ?? error["detail"]);
+                }
+                catch (Newtonsoft.Json.JsonException)
+                {
+                    // Not the documented error shape: the status and raw body still tell the story.
+                }
+            }
+
+            return new ApiError(response, code, name, description);
+        }
+
+        public static ErrorKind KindFor(int status)
+        {
+            switch (status)
+            {
+                case 400:
+                case 422:
+                    return ErrorKind.InvalidArgument;
+                case 401:
+                    return ErrorKind.SecurityError;
+                case 403:
+                    return ErrorKind.PermissionDenied;
+                case 404:
+                    return ErrorKind.ObjectNotFound;
+                case 409:
+                    return ErrorKind.ResourceExists;
+                case 408:
+                case 504:
+                    return ErrorKind.OperationTimeout;
+                default:
+                    return status == 429 || status >= 500 ? ErrorKind.ResourceUnavailable : ErrorKind.InvalidResult;
+            }
+        }
+
+        private static long? ReadCode(JToken token)
+        {
+            if (token == null)
+            {
+                return null;
+            }
+
+            return long.TryParse(token.ToString(), out long value) ? value : (long?)null;
+        }
+
+        private static string MessageFor(ApiResponse r, long? code, string name, string description)
+        {
+            string saleschat = code.HasValue || name != null
+                ? $" Saleschat error {code?.ToString() ?? "?"} {name}{(description != null ? ": " + description : string.Empty)}."
+                : string.Empty;
+            return $"{r.Method} {r.Uri} returned {r.StatusCode} {r.ReasonPhrase}.{saleschat}{Hint(r.StatusCode)}";
+        }
+
+        private static string Hint(int status)
+        {
+            switch (status)
+            {
+                case 401:
+                    return " Check the API key (-ApiKey or SALESCHAT_API_KEY).";
+                case 403:
+                    return " Check that the API key belongs to this org and that the client certificate is uploaded for this environment.";
+                case 429:
+                    return " Too many requests: retries were exhausted; slow down or raise -MaximumRetryCount.";
+                default:
+                    return string.Empty;
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System;
+using System.Collections;
+using System.Text;
+using Saleschat.Mtls.Errors;
+
+namespace Saleschat.Mtls.Http
+{
+    /// <summary>Turns "/v2/org/{orgId}/contact" plus a query table into an absolute URI on the session's host.</summary>
+    public static class ApiPath
+    {
+        private const string OrgPlaceholder = "{orgId}";
+
+        public static Uri Resolve(Uri baseUri, string path, string orgId, IDictionary query)
+        {
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                throw Invalid(path, "the path is empty");
+            }
+
+            // The API key goes only to the session's host: an absolute URL elsewhere would leak it.
+            if (Uri.TryCreate(path, UriKind.Absolute, out Uri absolute) && absolute.Scheme.StartsWith("http", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!string.Equals(absolute.Authority, baseUri.Authority, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw Invalid(path, $"it points at {absolute.Authority}, not the session's host {baseUri.Authority}; the API key is only sent to the session's host");
+                }
+
+                path = absolute.PathAndQuery;
+            }
+
+            if (path.IndexOf(OrgPlaceholder, StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                if (string.IsNullOrEmpty(orgId))
+                {
+                    throw new SaleschatException("OrgIdRequired", ErrorKind.InvalidArgument,
+                        $"The path '{path}' needs an org id: give -OrgId to New-SaleschatSession or set SALESCHAT_ORG_ID.", path);
+                }
+
+                path = ReplaceIgnoringCase(path, OrgPlaceholder, Uri.EscapeDataString(orgId));
+            }
+
+            string relative = path.TrimStart('/');
+            string queryText = QueryString(query);
+            if (queryText.Length > 0)
+            {
+                relative += (relative.IndexOf('?') >= 0 ? "&" : "?") + queryText;
+            }
+
+            return new Uri(baseUri, relative);
+        }
+
+        public static string QueryString(IDictionary query)
+        {
+            if (query == null || query.Count == 0)
+            {
+                return string.Empty;
+            }
+
+            var sb = new StringBuilder();
+            foreach (DictionaryEntry entry in query)
+            {
+                string key = Uri.EscapeDataString(Convert.ToString(entry.Key, System.Globalization.CultureInfo.InvariantCulture));
+                object value = entry.Value is System.Management.Automation.PSObject pso ? pso.BaseObject : entry.Value;
+                if (value is IEnumerable many && !(value is string))
+                {
+                    foreach (object item in many)
+                    {
+                        Append(sb, key, item);
+                    }
+                }
+                else
+                {
+                    Append(sb, key, value);
+                }
+            }
+
+            return sb.ToString();
+        }
+
+        private static void Append(StringBuilder sb, string key, object value)
+        {
+            if (sb.Length > 0)
+            {
+                sb.Append('&');
+            }
+
+            object plain = value is System.Management.Automation.PSObject pso ? pso.BaseObject : value;
+            string text = plain is bool b ? (b ? "true" : "false")
+                : plain is DateTime d ? d.ToString("o", System.Globalization.CultureInfo.InvariantCulture)
+                : Convert.ToString(plain, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+            sb.Append(key).Append('=').Append(Uri.EscapeDataString(text));
+        }
+
+        private static string ReplaceIgnoringCase(string text, string oldValue, string newValue)
+        {
+            int index;
+            while ((index = text.IndexOf(oldValue, StringComparison.OrdinalIgnoreCase)) >= 0)
+            {
+                text = text.Substring(0, index) + newValue + text.Substring(index + oldValue.Length);
+            }
+
+            return text;
+        }
+
+        private static SaleschatException Invalid(string path, string why) =>
+            new SaleschatException("InvalidApiPath", ErrorKind.InvalidArgument, $"The API path '{path}' cannot be used: {why}.", path);
+    }
+}

@@ -1,0 +1,27 @@
+using System;
+using System.Collections.Generic;
+
+namespace Saleschat.Mtls.Http
+{
+    /// <summary>One API call, as the sender needs it; rebuilt into an HttpRequestMessage on every attempt.</summary>
+    public sealed class ApiRequest
+    {
+        public string Method { get; set; } = "GET";
+
+        public Uri Uri { get; set; }
+
+        /// <summary>The body bytes, or null; kept as bytes so a retry can send them again.</summary>
+        public byte[] Body { get; set; }
+
+        public string ContentType { get; set; }
+
+        public IDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Stream a successful answer to this file instead of holding it in memory.</summary>
+        public string OutFile { get; set; }
+
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+
+        public RetryPolicy Retry { get; set; } = new RetryPolicy(0, TimeSpan.Zero);
+    }
+}

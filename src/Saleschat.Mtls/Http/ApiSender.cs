@@ -1,0 +1,192 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using Saleschat.Mtls.Secrets;
+
+namespace Saleschat.Mtls.Http
+{
+    /// <summary>
+    /// Sends one API call over a session's transport with the API key, retrying as the policy says.
+    /// Knows nothing of PowerShell: progress is reported through <see cref="Action{T}"/> callbacks.
+    /// </summary>
+    public sealed class ApiSender
+    {
+        private readonly MtlsTransport _transport;
+        private readonly SecureString _apiKey;
+
+        public ApiSender(MtlsTransport transport, SecureString apiKey)
+        {
+            _transport = transport;
+            _apiKey = apiKey;
+        }
+
+        /// <param name="request">The call.</param>
+        /// <param name="log">Receives one line per attempt and per retry (never the API key).</param>
+        /// <param name="cancellationToken">Stops the call at once, including a wait between retries.</param>
+        public async Task<ApiResponse> SendAsync(ApiRequest request, Action<string> log, CancellationToken cancellationToken)
+        {
+            var total = Stopwatch.StartNew();
+            for (int attempt = 1; ; attempt++)
+            {
+                var stopwatch = Stopwatch.StartNew();
+                using (var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    attemptToken.CancelAfter(request.Timeout);
+                    TimeSpan? wait;
+                    try
+                    {
+                        ApiResponse response = await SendOnceAsync(request, attemptToken.Token).ConfigureAwait(false);
+                        response.Attempts = attempt;
+                        response.Elapsed = total.Elapsed;
+                        log?.Invoke($"{request.Method} {request.Uri} -> {response.StatusCode} {response.ReasonPhrase} ({response.HttpVersion}, {stopwatch.ElapsedMilliseconds} ms, attempt {attempt})");
+                        if (response.IsSuccess)
+                        {
+                            return response;
+                        }
+
+                        wait = request.Retry.AfterStatus(attempt, request.Method, response.StatusCode, response.RetryAfter);
+                        if (wait == null)
+                        {
+                            return response;
+                        }
+
+                        log?.Invoke($"Retrying {request.Method} {request.Uri} in {wait.Value.TotalSeconds:0.##} s after {response.StatusCode} (attempt {attempt + 1} of {request.Retry.MaximumRetryCount + 1}).");
+                    }
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransportFailure(ex))
+                    {
+                        bool timedOut = attemptToken.IsCancellationRequested;
+                        FailureKind failure = FailureClassifier.Classify(ex, timedOut);
+                        log?.Invoke($"{request.Method} {request.Uri} failed after {stopwatch.ElapsedMilliseconds} ms: {failure} (attempt {attempt}).");
+                        wait = request.Retry.AfterFailure(attempt, request.Method, failure);
+                        if (wait == null)
+                        {
+                            throw new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, ex);
+                        }
+
+                        log?.Invoke($"Retrying {request.Method} {request.Uri} in {wait.Value.TotalSeconds:0.##} s after {failure} (attempt {attempt + 1} of {request.Retry.MaximumRetryCount + 1}).");
+                    }
+
+                    await Task.Delay(wait.Value, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private async Task<ApiResponse> SendOnceAsync(ApiRequest request, CancellationToken token)
+        {
+            using (HttpRequestMessage message = BuildMessage(request))
+            using (HttpResponseMessage response = await _transport.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false))
+            {
+                var result = new ApiResponse
+                {
+                    Method = request.Method,
+                    Uri = request.Uri,
+                    StatusCode = (int)response.StatusCode,
+                    ReasonPhrase = response.ReasonPhrase,
+                    ContentType = response.Content.Headers.ContentType?.ToString(),
+                    HttpVersion = "HTTP/" + response.Version.ToString(2),
+                    RetryAfter = RetryAfterOf(response),
+                };
+
+                if (request.OutFile != null && response.IsSuccessStatusCode)
+                {
+                    await ResponseFile.WriteAsync(response.Content, request.OutFile, token).ConfigureAwait(false);
+                }
+                else
+                {
+                    result.Body = await ReadBodyAsync(response.Content, token).ConfigureAwait(false);
+                }
+
+                return result;
+            }
+        }
+
+        private HttpRequestMessage BuildMessage(ApiRequest request)
+        {
+            var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Uri);
+            foreach (var header in request.Headers)
+            {
+                message.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            message.Headers.Accept.ParseAdd("application/json, text/plain;q=0.9, */*;q=0.1");
+            if (_apiKey != null)
+            {
+                // The one moment the key is plain text: building the header of this request.
+                message.Headers.Authorization = SecretText.Use(_apiKey, chars => new AuthenticationHeaderValue("Bearer", new string(chars)));
+            }
+
+            if (request.Body != null)
+            {
+                message.Content = new ByteArrayContent(request.Body);
+                message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(request.ContentType ?? "application/json; charset=utf-8");
+            }
+
+            return message;
+        }
+
+        private static async Task<string> ReadBodyAsync(HttpContent content, CancellationToken token)
+        {
+            // ReadAsStringAsync has no token on netstandard2.0: register the token to abort the read.
+            using (token.Register(content.Dispose))
+            {
+                try
+                {
+                    return await content.ReadAsStringAsync().ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException) when (token.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(token);
+                }
+            }
+        }
+
+        private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+        {
+            RetryConditionHeaderValue retryAfter = response.Headers.RetryAfter;
+            if (retryAfter?.Delta != null)
+            {
+                return retryAfter.Delta;
+            }
+
+            if (retryAfter?.Date != null)
+            {
+                TimeSpan until = retryAfter.Date.Value - DateTimeOffset.UtcNow;
+                return until < TimeSpan.Zero ? TimeSpan.Zero : until;
+            }
+
+            return null;
+        }
+
+        private static bool IsTransportFailure(Exception ex) =>
+            ex is HttpRequestException || ex is IOException || ex is OperationCanceledException
+            || ex is System.Security.Authentication.AuthenticationException || ex is ObjectDisposedException;
+
+        private static string Describe(FailureKind failure, ApiRequest request, Exception ex, bool timedOut)
+        {
+            string target = $"{request.Method} {request.Uri}";
+            switch (failure)
+            {
+                case FailureKind.Timeout:
+                    return $"{target} did not answer within {request.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s. Raise -TimeoutSec or check the network.";
+                case FailureKind.DnsFailure:
+                    return $"{target}: the host name {request.Uri.Host} could not be resolved (DNS). Check the environment or -BaseUri, and the network's DNS.";
+                case FailureKind.ConnectionRefused:
+                    return $"{target}: the connection to {request.Uri.Authority} was refused. Is the host and port right, and is a firewall or proxy in the way?";
+                case FailureKind.ServerCertificateUntrusted:
+                    return $"{target}: the server's certificate is not trusted ({FailureClassifier.InnermostMessage(ex)}). For a private test host, pass its CA with -ServerCertificateAuthority.";
+                case FailureKind.ClientCertificateRefused:
+                    return $"{target}: the server refused the client certificate during the TLS handshake ({FailureClassifier.InnermostMessage(ex)}). Upload the certificate in Saleschat (Settings > mTLS) for this environment, and check that it has not expired.";
+                case FailureKind.ConnectionClosed:
+                    return $"{target}: the server closed the connection without a complete answer ({FailureClassifier.InnermostMessage(ex)}). If this happens on every call, the server is refusing the client certificate: upload it in Saleschat (Settings > mTLS) for this environment.";
+                default:
+                    return $"{target} failed: {FailureClassifier.InnermostMessage(ex)}";
+            }
+        }
+    }
+}

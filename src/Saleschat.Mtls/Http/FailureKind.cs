@@ -1,0 +1,18 @@
+namespace Saleschat.Mtls.Http
+{
+    /// <summary>Why a request got no HTTP answer, as far as the client can tell.</summary>
+    public enum FailureKind
+    {
+        DnsFailure,
+        ConnectionRefused,
+        ServerCertificateUntrusted,
+
+        /// <summary>The server ended the TLS handshake with an alert about our certificate.</summary>
+        ClientCertificateRefused,
+
+        /// <summary>The connection closed before or while the answer came (an mTLS edge refusing, or a drop).</summary>
+        ConnectionClosed,
+        Timeout,
+        NetworkError,
+    }
+}

@@ -1,0 +1,32 @@
+using System;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Saleschat.Mtls.Sessions
+{
+    /// <summary>Everything a session is made from; validated by <see cref="SaleschatSession"/>'s factory.</summary>
+    public sealed class SessionSettings
+    {
+        public SaleschatEnvironment Environment { get; set; } = SaleschatEnvironment.Production;
+
+        public Uri BaseUri { get; set; }
+
+        public string OrgId { get; set; }
+
+        public SecureString ApiKey { get; set; }
+
+        public X509Certificate2 Certificate { get; set; }
+
+        public X509Certificate2 ServerCertificateAuthority { get; set; }
+
+        public int TimeoutSec { get; set; } = 100;
+
+        public int MaximumRetryCount { get; set; } = 3;
+
+        public int RetryIntervalSec { get; set; } = 1;
+
+        public int ExpiryWarningDays { get; set; } = 30;
+
+        public int MaximumConnections { get; set; } = 16;
+    }
+}
