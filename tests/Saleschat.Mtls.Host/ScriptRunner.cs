@@ -25,11 +25,17 @@ public sealed class ScriptRunner : IDisposable
     public void SetVariable(string name, object? value) => _runspace.SessionStateProxy.SetVariable(name, value);
 
     /// <summary>Runs <paramref name="script"/>; output objects are returned, every stream is kept.</summary>
-    public ScriptResult Run(string script)
+    public ScriptResult Run(string script) => Invoke(ps => ps.AddScript(script));
+
+    /// <summary>Runs a .ps1 file with named parameters, rendering its output through Out-Default.</summary>
+    public ScriptResult RunFile(string path, IDictionary<string, object?> parameters) =>
+        Invoke(ps => ps.AddCommand(path).AddParameters((System.Collections.IDictionary)parameters).AddCommand("Out-Default"));
+
+    private ScriptResult Invoke(Action<PowerShell> build)
     {
         using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
-        ps.AddScript(script);
+        build(ps);
         Collection<PSObject> output;
         var errors = new List<ErrorRecord>();
         try

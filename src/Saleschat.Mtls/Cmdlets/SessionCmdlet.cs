@@ -16,7 +16,7 @@ namespace Saleschat.Mtls.Cmdlets
         public SaleschatSession Session { get; set; }
 
         /// <summary>Cancelled by Ctrl+C (StopProcessing): cuts a request, or the wait between retries, short.</summary>
-        protected CancellationToken Stopping => _stopping.Token;
+        protected CancellationToken StopToken => _stopping.Token;
 
         protected SaleschatSession ResolveSession()
         {
@@ -36,9 +36,9 @@ namespace Saleschat.Mtls.Cmdlets
             var pump = new AsyncPump();
             try
             {
-                return pump.Run(token => work(pump.Log, token), WriteVerbose, Stopping);
+                return pump.Run(token => work(pump.Log, token), WriteVerbose, StopToken);
             }
-            catch (System.OperationCanceledException) when (Stopping.IsCancellationRequested)
+            catch (System.OperationCanceledException) when (StopToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }

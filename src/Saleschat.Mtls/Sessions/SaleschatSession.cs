@@ -64,10 +64,10 @@ namespace Saleschat.Mtls
         public int MaximumConnections { get; }
 
         /// <summary>The sender for API calls: the current certificate's pool and the API key.</summary>
-        public ApiSender Sender => _state.Sender(_apiKey);
+        internal ApiSender Sender => _state.Sender(_apiKey);
 
         /// <summary>A sender with no API key, for the hello call (which needs only the certificate).</summary>
-        public ApiSender CertificateOnlySender => _state.Sender(null);
+        internal ApiSender CertificateOnlySender => _state.Sender(null);
 
         public static SaleschatSession Create(SessionSettings settings)
         {
@@ -105,7 +105,7 @@ namespace Saleschat.Mtls
             old.RetireAfterInFlightCalls();
         }
 
-        public RetryPolicy RetryPolicy(int? maximumRetryCount = null, int? retryIntervalSec = null) =>
+        internal RetryPolicy RetryPolicy(int? maximumRetryCount = null, int? retryIntervalSec = null) =>
             new RetryPolicy(maximumRetryCount ?? MaximumRetryCount, TimeSpan.FromSeconds(retryIntervalSec ?? RetryIntervalSec));
 
         public override string ToString() =>
