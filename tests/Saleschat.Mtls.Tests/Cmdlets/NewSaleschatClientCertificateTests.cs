@@ -88,6 +88,20 @@ public sealed class NewSaleschatClientCertificateTests(EngineFixture fixture) : 
     }
 
     [Fact]
+    public void The_subject_of_an_old_certificate_can_be_passed_back_in()
+    {
+        // What a renewal script does: -Subject $old.Subject, where .NET quotes values holding a comma.
+        var output = _engine.RunOk("""
+            $old = New-SaleschatClientKey | New-SaleschatClientCertificate -Subject '/C=IN/O=Acme, Inc/OU=Technology/CN=Acme, Inc-saleschat-mtls'
+            $new = New-SaleschatClientKey | New-SaleschatClientCertificate -Subject $old.Subject
+            $old.Subject; $new.Subject; [Convert]::ToBase64String($old.SubjectName.RawData) -eq [Convert]::ToBase64String($new.SubjectName.RawData)
+            """);
+        Assert.Equal("CN=\"Acme, Inc-saleschat-mtls\", OU=Technology, O=\"Acme, Inc\", C=IN", output[0].ToString());
+        Assert.Equal(output[0].ToString(), output[1].ToString());
+        Assert.True((bool)output[2].BaseObject);
+    }
+
+    [Fact]
     public void Several_piped_keys_give_one_certificate_each()
     {
         var output = _engine.RunOk("@(1, 2) | ForEach-Object { New-SaleschatClientKey } | New-SaleschatClientCertificate -Organization Acme");
