@@ -145,6 +145,20 @@ public sealed class TestSaleschatClientCertificateTests(EngineFixture fixture) :
         Assert.Equal(new[] { "ClientAuthentication" }, Failed(Test(cert, key)));
     }
 
+    [Theory]
+    [InlineData("extendedKeyUsage=clientAuth", "keyUsage=critical,keyEncipherment")]
+    [InlineData("keyUsage=critical,keyEncipherment", "extendedKeyUsage=clientAuth")]
+    public void Client_auth_without_digitalSignature_fails_whatever_the_extension_order(string first, string second)
+    {
+        // TLS client authentication signs the handshake: a key usage without digitalSignature is refused.
+        using var dir = new TempFolder();
+        string key = OpenSslPairs.Key(dir);
+        string cert = dir.File("c.crt");
+        OpenSsl.Ok(dir.Path, "req", "-x509", "-new", "-key", key, "-out", cert, "-days", "365", "-sha256", "-subj", "/CN=c",
+            "-addext", first, "-addext", second);
+        Assert.Equal(new[] { "ClientAuthentication" }, Failed(Test(cert, key)));
+    }
+
     [Fact]
     public void Every_check_is_written_to_the_verbose_stream()
     {
