@@ -104,30 +104,40 @@ namespace Saleschat.Mtls.Certificates
                 ? Pass("MinimumDaysValid", $"{days} days left (minimum {minimum})")
                 : Fail("MinimumDaysValid", $"{days} days left, fewer than {minimum}; rotate it (Start-SaleschatCertificateRotation)");
 
+        /// <summary>
+        /// Both extensions must allow client authentication (RFC 5280 4.2.1.12: when both are present the
+        /// certificate may be used only for a purpose consistent with both), whatever order they come in.
+        /// </summary>
         private static CertificateCheck ClientAuthentication(X509Certificate2 c)
         {
+            X509KeyUsageExtension keyUsage = null;
+            X509EnhancedKeyUsageExtension extendedKeyUsage = null;
             foreach (X509Extension extension in c.Extensions)
             {
-                if (extension is X509EnhancedKeyUsageExtension eku)
-                {
-                    foreach (Oid usage in eku.EnhancedKeyUsages)
-                    {
-                        if (usage.Value == ClientAuthOid)
-                        {
-                            return Pass("ClientAuthentication", "extended key usage includes clientAuth");
-                        }
-                    }
+                keyUsage = extension as X509KeyUsageExtension ?? keyUsage;
+                extendedKeyUsage = extension as X509EnhancedKeyUsageExtension ?? extendedKeyUsage;
+            }
 
-                    return Fail("ClientAuthentication", "extended key usage does not allow TLS client authentication");
-                }
+            // TLS client authentication signs the handshake (CertificateVerify): it needs digitalSignature.
+            if (keyUsage != null && (keyUsage.KeyUsages & X509KeyUsageFlags.DigitalSignature) == 0)
+            {
+                return Fail("ClientAuthentication", "key usage lacks digitalSignature, which TLS client authentication needs");
+            }
 
-                if (extension is X509KeyUsageExtension ku && (ku.KeyUsages & X509KeyUsageFlags.DigitalSignature) == 0)
+            if (extendedKeyUsage == null)
+            {
+                return Pass("ClientAuthentication", keyUsage == null ? "no usage restrictions" : "key usage includes digitalSignature");
+            }
+
+            foreach (Oid usage in extendedKeyUsage.EnhancedKeyUsages)
+            {
+                if (usage.Value == ClientAuthOid)
                 {
-                    return Fail("ClientAuthentication", "key usage lacks digitalSignature, which TLS client authentication needs");
+                    return Pass("ClientAuthentication", "extended key usage includes clientAuth");
                 }
             }
 
-            return Pass("ClientAuthentication", "no usage restrictions");
+            return Fail("ClientAuthentication", "extended key usage does not allow TLS client authentication");
         }
 
         private static CertificateCheck KeyMatchesCertificate(X509Certificate2 c, RsaPrivateCrtKeyParameters key)

@@ -74,8 +74,8 @@ namespace Saleschat.Mtls.Certificates
 
             string text = subject.Trim();
             List<KeyValuePair<string, string>> parts = text.StartsWith("/", StringComparison.Ordinal)
-                ? Split(text.Substring(1), '/')
-                : Reverse(Split(text, ','));   // RFC 4514 lists the most specific part (CN) first.
+                ? Split(text.Substring(1), '/', quotes: false)
+                : Reverse(Split(text, ',', quotes: true));   // RFC 4514 lists the most specific part (CN) first.
 
             var oids = new List<DerObjectIdentifier>();
             var values = new List<string>();
@@ -146,11 +146,16 @@ namespace Saleschat.Mtls.Certificates
             return true;
         }
 
-        /// <summary>Splits "K=V{sep}K=V", honouring backslash escapes of the separator.</summary>
-        private static List<KeyValuePair<string, string>> Split(string text, char separator)
+        /// <summary>
+        /// Splits "K=V{sep}K=V", honouring backslash escapes of the separator and, with
+        /// <paramref name="quotes"/>, double-quoted values: .NET's X500DistinguishedName.Name and Windows
+        /// print <c>O="Acme, Inc"</c> (RFC 2253 section 4), and scripts pass <c>$cert.Subject</c> back in.
+        /// </summary>
+        private static List<KeyValuePair<string, string>> Split(string text, char separator, bool quotes)
         {
             var parts = new List<KeyValuePair<string, string>>();
             var current = new StringBuilder();
+            bool quoted = false;
             for (int i = 0; i <= text.Length; i++)
             {
                 if (i < text.Length && text[i] == '\\' && i + 1 < text.Length)
@@ -159,7 +164,18 @@ namespace Saleschat.Mtls.Certificates
                     continue;
                 }
 
-                if (i == text.Length || text[i] == separator)
+                if (quotes && i < text.Length && text[i] == '"')
+                {
+                    quoted = !quoted;
+                    continue;
+                }
+
+                if (i == text.Length && quoted)
+                {
+                    throw Invalid(text, "a quoted value has no closing quote");
+                }
+
+                if (i == text.Length || (text[i] == separator && !quoted))
                 {
                     string part = current.ToString().Trim();
                     current.Clear();

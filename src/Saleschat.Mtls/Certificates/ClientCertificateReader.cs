@@ -62,7 +62,7 @@ namespace Saleschat.Mtls.Certificates
             string normalized = NormalizeThumbprint(thumbprint);
             using (var store = new X509Store(StoreName.My, location))
             {
-                store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+                OpenExisting(store, normalized, location, thumbprint);
                 X509Certificate2Collection found = store.Certificates.Find(X509FindType.FindByThumbprint, normalized, validOnly: false);
                 if (found.Count == 0)
                 {
@@ -71,6 +71,24 @@ namespace Saleschat.Mtls.Certificates
                 }
 
                 return found[0];
+            }
+        }
+
+        /// <summary>
+        /// A store that does not exist yet (a fresh Linux account has no ~/.dotnet store until something is
+        /// added) or cannot exist here (Unix LocalMachine holds only Root and CA) holds no certificate:
+        /// that is "not found", not a platform failure.
+        /// </summary>
+        private static void OpenExisting(X509Store store, string normalized, StoreLocation location, string thumbprint)
+        {
+            try
+            {
+                store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+            }
+            catch (CryptographicException ex)
+            {
+                throw new SaleschatException(ErrorIds.CertificateNotFoundInStore, ErrorKind.ObjectNotFound,
+                    $"No certificate with thumbprint {normalized} is in the {location}\\My store: the store cannot be opened here ({ex.Message}). Import the PFX into that store first, or load the certificate from files.", thumbprint, ex);
             }
         }
 

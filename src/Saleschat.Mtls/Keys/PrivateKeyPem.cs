@@ -67,7 +67,7 @@ namespace Saleschat.Mtls.Keys
                 {
                     using (var reader = new StringReader(pemText))
                     {
-                        return new PemReader(reader, new PasswordFinder(chars)).ReadObject();
+                        return FirstKey(new PemReader(reader, new PasswordFinder(chars)));
                     }
                 });
             }
@@ -96,6 +96,24 @@ namespace Saleschat.Mtls.Keys
             }
 
             throw InvalidKey(source, "it holds no private key", null);
+        }
+
+        /// <summary>
+        /// The first key in the text, skipping certificates: a CI secret often bundles the certificate
+        /// and its key in one PEM, certificate first, and PemReader returns objects in order.
+        /// </summary>
+        private static object FirstKey(PemReader reader)
+        {
+            object item;
+            while ((item = reader.ReadObject()) != null)
+            {
+                if (item is AsymmetricCipherKeyPair || item is AsymmetricKeyParameter)
+                {
+                    return item;
+                }
+            }
+
+            return null;
         }
 
         public static bool IsEncrypted(string pemText) =>
