@@ -38,7 +38,7 @@ if (withEmulator)
 
 try
 {
-    var host = new TextHost(Console.Out);
+    var host = new TextHost(Console.Out, plainText: Console.IsOutputRedirected);
     using var runner = new ScriptRunner(host);
     ScriptResult result = runner.RunFile(Path.GetFullPath(args[0]), parameters);
     foreach (var error in result.Errors)

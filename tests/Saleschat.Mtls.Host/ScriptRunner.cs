@@ -9,6 +9,8 @@ public sealed class ScriptRunner : IDisposable
 {
     private readonly Runspace _runspace;
 
+    /// <param name="host">Where formatted output goes.</param>
+    /// <param name="manifestPath">The module to import; the built out/Saleschat.Mtls by default.</param>
     public ScriptRunner(TextHost host, string? manifestPath = null)
     {
         Host = host;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
+using System.Text.RegularExpressions;
 
 namespace Saleschat.Mtls.Host;
 
@@ -9,11 +10,16 @@ namespace Saleschat.Mtls.Host;
 /// The smallest PSHost that lets Out-Default render the module's format views to a TextWriter.
 /// It never prompts: every Read* and Prompt* call fails, exactly as a CI job without a console must.
 /// </summary>
-public sealed class TextHost : PSHost
+public sealed partial class TextHost : PSHost
 {
     private readonly TextHostUserInterface _ui;
 
-    public TextHost(TextWriter output) => _ui = new TextHostUserInterface(output);
+    /// <param name="output">Where everything the host shows goes.</param>
+    /// <param name="plainText">
+    /// Strip ANSI colours (files, pipes, tests). A custom host gets them from the formatter whatever
+    /// $PSStyle.OutputRendering says: only PowerShell's own console host removes them.
+    /// </param>
+    public TextHost(TextWriter output, bool plainText = true) => _ui = new TextHostUserInterface(output, plainText);
 
     public int? ExitCode { get; private set; }
 
@@ -30,8 +36,10 @@ public sealed class TextHost : PSHost
     public override void NotifyEndApplication() { }
     public override void SetShouldExit(int exitCode) => ExitCode = exitCode;
 
-    private sealed class TextHostUserInterface(TextWriter output) : PSHostUserInterface
+    private sealed partial class TextHostUserInterface(TextWriter writer, bool plainText) : PSHostUserInterface
     {
+        private readonly TextWriter output = plainText ? new AnsiStrippingWriter(writer) : writer;
+
         public override PSHostRawUserInterface RawUI { get; } = new FixedRawUserInterface();
 
         public override string ReadLine() => throw NoPrompt();
@@ -51,6 +59,17 @@ public sealed class TextHost : PSHost
         public override void WriteWarningLine(string message) => output.WriteLine("WARNING: " + message);
 
         private static PSInvalidOperationException NoPrompt() => new("This host never prompts: pass every value as a parameter.");
+    }
+
+    private sealed partial class AnsiStrippingWriter(TextWriter inner) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => inner.Encoding;
+        public override void Write(char value) => inner.Write(value);
+        public override void Write(string? value) => inner.Write(value == null ? null : Ansi().Replace(value, string.Empty));
+        public override void WriteLine(string? value) => inner.WriteLine(value == null ? null : Ansi().Replace(value, string.Empty));
+
+        [GeneratedRegex("\\x1b\\[[0-9;]*m")]
+        private static partial Regex Ansi();
     }
 
     private sealed class FixedRawUserInterface : PSHostRawUserInterface
