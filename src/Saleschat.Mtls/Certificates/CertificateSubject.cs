@@ -93,6 +93,13 @@ namespace Saleschat.Mtls.Certificates
             return new CertificateSubject(oids, values);
         }
 
+        /// <summary>The subject of an existing certificate, attribute for attribute (for renewals).</summary>
+        public static CertificateSubject FromDistinguishedName(byte[] der)
+        {
+            X509Name name = X509Name.GetInstance(Asn1Object.FromByteArray(der));
+            return new CertificateSubject(new List<DerObjectIdentifier>(name.GetOidList()), new List<string>(name.GetValueList()));
+        }
+
         public X509Name ToX509Name() => new X509Name(_oids, _values);
 
         /// <summary>The subject as OpenSSL prints it with -subj, most significant part first.</summary>

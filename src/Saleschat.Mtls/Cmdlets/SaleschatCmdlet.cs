@@ -3,7 +3,10 @@ using System.IO;
 using System.Management.Automation;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Sessions;
 
 namespace Saleschat.Mtls.Cmdlets
 {
@@ -13,8 +16,42 @@ namespace Saleschat.Mtls.Cmdlets
     /// </summary>
     public abstract class SaleschatCmdlet : PSCmdlet
     {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
         /// <summary>The type name our certificate view and type data are keyed to.</summary>
         public const string ClientCertificateTypeName = "Saleschat.Mtls.ClientCertificate";
+
+        /// <summary>Cancelled by Ctrl+C (StopProcessing): cuts a request, or the wait between retries, short.</summary>
+        protected CancellationToken StopToken => _stopping.Token;
+
+        /// <summary>The given session, else the module's default one, else a clear error.</summary>
+        protected static SaleschatSession ResolveSession(SaleschatSession given)
+        {
+            SaleschatSession session = given ?? DefaultSession.Current;
+            if (session == null)
+            {
+                throw new SaleschatException("NoSaleschatSession", ErrorKind.InvalidOperation,
+                    "There is no Saleschat session. Run New-SaleschatSession first, or pass -Session.", null);
+            }
+
+            return session;
+        }
+
+        /// <summary>Runs async core work; its log lines become verbose output as they happen.</summary>
+        protected T RunAsync<T>(Func<Action<string>, CancellationToken, Task<T>> work)
+        {
+            var pump = new AsyncPump();
+            try
+            {
+                return pump.Run(token => work(pump.Log, token), WriteVerbose, StopToken);
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        protected override void StopProcessing() => _stopping.Cancel();
 
         /// <summary>A provider path (relative, ~, PSDrive) as a full file-system path; the file need not exist.</summary>
         protected string ResolvePath(string path) =>

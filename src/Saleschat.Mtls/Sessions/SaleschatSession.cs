@@ -105,6 +105,23 @@ namespace Saleschat.Mtls
             old.RetireAfterInFlightCalls();
         }
 
+        /// <summary>The same host, org, key and trust with another certificate (to prove a rotation's next one).</summary>
+        internal SaleschatSession WithCertificate(X509Certificate2 certificate) =>
+            Create(new SessionSettings
+            {
+                Environment = Environment,
+                BaseUri = Environment == SaleschatEnvironment.Custom ? BaseUri : null,
+                OrgId = OrgId,
+                ApiKey = _apiKey,
+                Certificate = certificate,
+                ServerCertificateAuthority = ServerCertificateAuthority,
+                TimeoutSec = TimeoutSec,
+                MaximumRetryCount = MaximumRetryCount,
+                RetryIntervalSec = RetryIntervalSec,
+                ExpiryWarningDays = ExpiryWarningDays,
+                MaximumConnections = MaximumConnections,
+            });
+
         internal RetryPolicy RetryPolicy(int? maximumRetryCount = null, int? retryIntervalSec = null) =>
             new RetryPolicy(maximumRetryCount ?? MaximumRetryCount, TimeSpan.FromSeconds(retryIntervalSec ?? RetryIntervalSec));
 

@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using Saleschat.Mtls.Rotation;
+
+namespace Saleschat.Mtls.Cmdlets
+{
+    [Cmdlet(VerbsLifecycle.Start, "SaleschatCertificateRotation", SupportsShouldProcess = true)]
+    [OutputType(typeof(CertificateRotation))]
+    public sealed class StartSaleschatCertificateRotationCommand : RotationCmdlet
+    {
+        [Parameter]
+        [ValidateSet("2048", "3072", "4096")]
+        public int KeySize { get; set; }
+
+        [Parameter]
+        public int ValidityDays { get; set; } = Certificates.ClientCertificateBuilder.DefaultValidityDays;
+
+        protected override void ProcessRecord()
+        {
+            RunTerminating(() =>
+            {
+                RotationPaths paths = ResolvePaths();
+                if (!ShouldProcess(paths.NextKeyPath, $"Make the next key and certificate beside '{paths.CertificatePath}' (or return the pending ones)"))
+                {
+                    return;
+                }
+
+                CertificateRotation rotation = new RotationService().Start(paths, KeyPassword, KeySize == 0 ? (int?)null : KeySize, ValidityDays);
+                WriteVerbose(rotation.NextStep);
+                WriteObject(rotation);
+            });
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.IO;
+
+namespace Saleschat.Mtls.Rotation
+{
+    /// <summary>
+    /// Where the files of a rotation live, beside the current pair: client.crt/client.key have
+    /// client.next.*, client.previous.* and the journal client.rotation.
+    /// </summary>
+    public sealed class RotationPaths
+    {
+        public RotationPaths(string certificatePath, string keyPath)
+        {
+            CertificatePath = certificatePath;
+            KeyPath = keyPath;
+            NextCertificatePath = WithTag(certificatePath, "next");
+            NextKeyPath = WithTag(keyPath, "next");
+            PreviousCertificatePath = WithTag(certificatePath, "previous");
+            PreviousKeyPath = WithTag(keyPath, "previous");
+            JournalPath = Path.Combine(Path.GetDirectoryName(certificatePath) ?? ".", Path.GetFileNameWithoutExtension(certificatePath) + ".rotation");
+        }
+
+        public string CertificatePath { get; }
+
+        public string KeyPath { get; }
+
+        public string NextCertificatePath { get; }
+
+        public string NextKeyPath { get; }
+
+        public string PreviousCertificatePath { get; }
+
+        public string PreviousKeyPath { get; }
+
+        /// <summary>Written before the first move of a completion, removed after the last.</summary>
+        public string JournalPath { get; }
+
+        private static string WithTag(string path, string tag) =>
+            Path.Combine(Path.GetDirectoryName(path) ?? ".", Path.GetFileNameWithoutExtension(path) + "." + tag + Path.GetExtension(path));
+    }
+}
