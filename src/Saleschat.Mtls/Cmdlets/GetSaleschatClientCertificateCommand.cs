@@ -37,6 +37,7 @@ namespace Saleschat.Mtls.Cmdlets
         public SecureString KeyPassword { get; set; }
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ThumbprintSet)]
+        [ArgumentCompleter(typeof(Completion.ThumbprintCompleter))]
         [ValidateNotNullOrEmpty]
         public string Thumbprint { get; set; }
 

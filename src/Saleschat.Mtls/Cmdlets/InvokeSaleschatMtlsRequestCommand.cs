@@ -29,6 +29,7 @@ namespace Saleschat.Mtls.Cmdlets
         public SaleschatHttpMethod Method { get; set; } = SaleschatHttpMethod.Get;
 
         [Parameter(Mandatory = true, Position = 0)]
+        [ArgumentCompleter(typeof(Completion.ApiPathCompleter))]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; }
 

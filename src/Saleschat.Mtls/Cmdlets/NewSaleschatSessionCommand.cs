@@ -63,6 +63,7 @@ namespace Saleschat.Mtls.Cmdlets
 
         [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
         [Alias("Thumbprint")]
+        [ArgumentCompleter(typeof(Completion.ThumbprintCompleter))]
         [ValidateNotNullOrEmpty]
         public string CertificateThumbprint { get; set; }
 
