@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using Newtonsoft.Json.Linq;
 using Saleschat.Mtls.Errors;
 
@@ -90,12 +91,19 @@ namespace Saleschat.Mtls.Http
             string saleschat = code.HasValue || name != null
                 ? $" Saleschat error {code?.ToString() ?? "?"} {name}{(description != null ? ": " + description : string.Empty)}."
                 : string.Empty;
-            return $"{r.Method} {r.Uri} returned {r.StatusCode} {r.ReasonPhrase}.{saleschat}{Hint(r.StatusCode)}";
+            return $"{r.Method} {r.Uri} returned {r.StatusCode} {r.ReasonPhrase}.{saleschat}{Hint(r)}";
         }
 
-        private static string Hint(int status)
+        private static string Hint(ApiResponse r)
         {
-            switch (status)
+            // RetryPolicy does not wait longer than MaximumRetryAfter; the server's own date is what helps here.
+            if (r.RetryAfter.HasValue && r.RetryAfter.Value > RetryPolicy.MaximumRetryAfter)
+            {
+                DateTime after = DateTime.UtcNow + r.RetryAfter.Value;
+                return $" The server asks to wait {r.RetryAfter.Value.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s (Retry-After), longer than the {RetryPolicy.MaximumRetryAfter.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes a call waits: try again after {after.ToString("u", CultureInfo.InvariantCulture)}.";
+            }
+
+            switch (r.StatusCode)
             {
                 case 401:
                     return " Check the API key (-ApiKey or SALESCHAT_API_KEY).";

@@ -14,8 +14,18 @@ namespace Saleschat.Mtls.Http
     {
         private static readonly string[] RefusalAlerts =
         {
+            // OpenSSL (Linux, macOS): "error:0A000418:SSL routines::tlsv1 alert unknown ca", seen from `openssl s_server
+            // -verify_return_error`; TLS 1.3 reports it on the first read ("Decrypt failed"), TLS 1.2 in the handshake.
             "alert unknown ca", "alert bad certificate", "certificate required", "alert certificate unknown",
             "alert handshake failure", "alert access denied", "alert certificate expired", "alert unsupported certificate",
+            "alert certificate revoked",
+
+            // SslStream over SChannel (Windows, .NET 5+) names the alert instead: "Authentication failed because the
+            // remote party sent a TLS alert: 'UnknownCA'." (inner Win32Exception 0x80090326); unnamed alerts print
+            // their number, e.g. '116' for TLS 1.3's certificate_required.
+            "tls alert: 'unknownca'", "tls alert: 'badcertificate'", "tls alert: 'certificateunknown'",
+            "tls alert: 'handshakefailure'", "tls alert: 'accessdenied'", "tls alert: 'certificateexpired'",
+            "tls alert: 'unsupportedcert'", "tls alert: 'certificaterevoked'", "tls alert: 'certificaterequired'", "tls alert: '116'",
         };
 
         private static readonly string[] ClosedConnection =
