@@ -1,6 +1,8 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Management.Automation;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using Saleschat.Mtls.Http;
 using Saleschat.Mtls.Json;
@@ -24,6 +26,7 @@ namespace Saleschat.Mtls.Cmdlets
     {
         private SaleschatSession _session;
         private ApiSender _sender;
+        private SendWindow<ApiResponse> _window;
 
         [Parameter]
         public SaleschatHttpMethod Method { get; set; } = SaleschatHttpMethod.Get;
@@ -62,6 +65,11 @@ namespace Saleschat.Mtls.Cmdlets
         [ValidateRange(0, 600)]
         public int RetryIntervalSec { get; set; } = -1;
 
+        /// <summary>Piped objects sent at the same time over the session's pool; outputs keep input order.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 1;
+
         // Per-call setup happens once here, not per piped object: a bulk import pays it once.
         protected override void BeginProcessing()
         {
@@ -74,23 +82,97 @@ namespace Saleschat.Mtls.Cmdlets
                     throw new Errors.SaleschatException("AuthorizationHeaderNotAllowed", Errors.ErrorKind.InvalidArgument,
                         "-Headers cannot set Authorization: the session sends the API key.", "Authorization");
                 }
+
+                if (ThrottleLimit > 1)
+                {
+                    _window = new SendWindow<ApiResponse>(ThrottleLimit, StopToken);
+                }
             });
         }
 
         protected override void ProcessRecord()
         {
+            if (_window != null)
+            {
+                IReadOnlyList<SendOutcome<ApiResponse>> ready = null;
+                RunForItem(() =>
+                {
+                    ApiRequest request = BuildRequest();
+                    ready = UntilStopped(() => _window.Submit((log, token) => _sender.SendAsync(request, log, token)));
+                });
+                WriteOutcomes(ready);
+                return;
+            }
+
             RunForItem(() =>
             {
                 ApiRequest request = BuildRequest();
-                ApiResponse response = RunAsync((log, token) => _sender.SendAsync(request, log, token));
-                if (!response.IsSuccess)
+                WriteResult(RunAsync((log, token) => _sender.SendAsync(request, log, token)));
+            });
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_window != null)
+            {
+                WriteOutcomes(UntilStopped(_window.Drain));
+            }
+        }
+
+        private void WriteResult(ApiResponse response)
+        {
+            if (!response.IsSuccess)
+            {
+                WriteError(ToApiErrorRecord(ApiError.From(response)));
+                return;
+            }
+
+            WriteResponse(response);
+        }
+
+        // With -ThrottleLimit the sends run on the pool; everything they produced is written here, on the
+        // pipeline thread (the only thread allowed to write), one item at a time in input order.
+        private void WriteOutcomes(IReadOnlyList<SendOutcome<ApiResponse>> outcomes)
+        {
+            if (outcomes == null)
+            {
+                return;
+            }
+
+            foreach (SendOutcome<ApiResponse> outcome in outcomes)
+            {
+                foreach (string line in outcome.Log)
                 {
-                    WriteError(ToApiErrorRecord(ApiError.From(response)));
-                    return;
+                    WriteVerbose(line);
                 }
 
-                WriteResponse(response);
-            });
+                if (outcome.Error is OperationCanceledException && StopToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+
+                RunForItem(() =>
+                {
+                    if (outcome.Error != null)
+                    {
+                        ExceptionDispatchInfo.Capture(outcome.Error).Throw();
+                    }
+
+                    WriteResult(outcome.Result);
+                });
+            }
+        }
+
+        private T UntilStopped<T>(Func<T> wait)
+        {
+            try
+            {
+                return wait();
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
         }
 
         private ApiRequest BuildRequest()

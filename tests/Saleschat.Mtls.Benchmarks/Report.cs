@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Saleschat.Mtls.Benchmarks;
+
+/// <summary>The rows and targets of one run, printed as a table and written as markdown and JSON.</summary>
+public sealed class Report
+{
+    private readonly List<BenchRow> _rows = [];
+
+    public IReadOnlyList<BenchRow> Rows => _rows;
+
+    public List<TargetResult> Targets { get; } = [];
+
+    public BenchRow Row(string id, string group, string description, string unit)
+    {
+        BenchRow? row = _rows.Find(r => r.Id == id);
+        if (row == null)
+        {
+            row = new BenchRow(id, group, description, unit);
+            _rows.Add(row);
+        }
+
+        return row;
+    }
+
+    public BenchRow this[string id] => _rows.Find(r => r.Id == id) ?? throw new KeyNotFoundException(id);
+
+    public string Table(string machine)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(machine);
+        text.AppendLine($"{"row",-82} {"unit",-11} {"median",10} {"min",10} {"max",10} {"n",3}");
+        foreach (BenchRow row in _rows)
+        {
+            text.AppendLine($"{row.Description,-82} {row.Unit,-11} {F(row.Median),10} {F(row.Min),10} {F(row.Max),10} {row.Samples.Count,3}");
+        }
+
+        text.AppendLine();
+        foreach (TargetResult target in Targets)
+        {
+            text.AppendLine($"{(target.Pass ? "PASS" : "FAIL")}  {target.Name}: {target.Detail}");
+        }
+
+        return text.ToString();
+    }
+
+    public string Markdown(string machine)
+    {
+        var text = new StringBuilder("# Saleschat.Mtls benchmark\n\n");
+        text.AppendLine($"`{machine.Replace("\n", " | ")}`").AppendLine();
+        text.AppendLine("| row | unit | median | min | max | rounds |").AppendLine("| --- | --- | ---: | ---: | ---: | ---: |");
+        foreach (BenchRow row in _rows)
+        {
+            text.AppendLine($"| {row.Description} | {row.Unit} | {F(row.Median)} | {F(row.Min)} | {F(row.Max)} | {row.Samples.Count} |");
+        }
+
+        text.AppendLine().AppendLine("| target | result | detail |").AppendLine("| --- | --- | --- |");
+        foreach (TargetResult target in Targets)
+        {
+            text.AppendLine($"| {target.Name} | {(target.Pass ? "PASS" : "FAIL")} | {target.Detail} |");
+        }
+
+        return text.ToString();
+    }
+
+    public string Json(string machine, BenchOptions options) => JsonSerializer.Serialize(new
+    {
+        machine,
+        options = new { options.N, options.ProcessN, options.Rounds, options.KeyRounds, options.Concurrency, options.DownloadSizes, options.Quick },
+        rows = _rows.Select(r => new { r.Id, r.Group, r.Description, r.Unit, median = r.Median, min = r.Min, max = r.Max, samples = r.Samples }),
+        targets = Targets.Select(t => new { t.Name, t.Pass, t.Detail }),
+    }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+
+    private static string F(double value) => double.IsNaN(value) ? "-" : value.ToString(value >= 100 ? "0" : "0.0#", CultureInfo.InvariantCulture);
+}
+
+public sealed record TargetResult(string Name, bool Pass, string Detail);
