@@ -27,6 +27,11 @@ namespace Saleschat.Mtls.Sessions
 
         public int ExpiryWarningDays { get; set; } = 30;
 
-        public int MaximumConnections { get; set; } = 16;
+        /// <summary>
+        /// The pool's limit per host. Over HTTP/1.1 it bounds the connections -ThrottleLimit can open (the
+        /// pool may otherwise open one more while a finished request hands its connection back); over
+        /// HTTP/2 every request shares one connection anyway.
+        /// </summary>
+        public int MaximumConnections { get; set; } = 8;
     }
 }
