@@ -230,15 +230,27 @@ namespace Saleschat.Mtls.Cmdlets
                 return; // -OutFile, 204 No Content
             }
 
-            if (response.IsJson)
-            {
-                // Like Invoke-RestMethod, a JSON array is enumerated: one object per item down the pipeline.
-                WriteObject(JsonResponse.Parse(response.Body), enumerateCollection: true);
-            }
-            else
+            if (!response.IsJson)
             {
                 WriteObject(response.Body);
+                return;
             }
+
+            object parsed;
+            try
+            {
+                parsed = JsonResponse.Parse(response.Body);
+            }
+            catch (Newtonsoft.Json.JsonException ex)
+            {
+                // The answer says JSON but is not: hand over the text as it came rather than lose it.
+                WriteWarning($"{response.Method} {response.Uri} answered {response.ContentType} that is not valid JSON ({ex.Message}); writing it as text.");
+                WriteObject(response.Body);
+                return;
+            }
+
+            // Like Invoke-RestMethod, a JSON array is enumerated: one object per item down the pipeline.
+            WriteObject(parsed, enumerateCollection: true);
         }
 
         private ErrorRecord ToApiErrorRecord(ApiError error)

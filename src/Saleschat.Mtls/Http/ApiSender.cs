@@ -17,6 +17,9 @@ namespace Saleschat.Mtls.Http
     /// </summary>
     public sealed class ApiSender
     {
+        // A constant, added without re-parsing it on every request.
+        private const string AcceptHeader = "application/json, text/plain;q=0.9, */*;q=0.1";
+
         private readonly MtlsTransport _transport;
         private readonly SecureString _apiKey;
 
@@ -114,7 +117,7 @@ namespace Saleschat.Mtls.Http
                 message.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
 
-            message.Headers.Accept.ParseAdd("application/json, text/plain;q=0.9, */*;q=0.1");
+            message.Headers.TryAddWithoutValidation("Accept", AcceptHeader);
             if (_apiKey != null)
             {
                 // The one moment the key is plain text: building the header of this request.

@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Globalization;
+using System.IO;
 using System.Management.Automation;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -16,9 +17,19 @@ namespace Saleschat.Mtls.Json
     {
         private const int MaximumDepth = 256;
 
-        public static string Serialize(object value) => ToToken(value, 0).ToString(Formatting.None);
+        public static string Serialize(object value)
+        {
+            // Written straight to text: no intermediate JToken tree for a body sent once.
+            using (var text = new StringWriter(CultureInfo.InvariantCulture))
+            using (var writer = new JsonTextWriter(text) { Formatting = Formatting.None })
+            {
+                Write(writer, value, 0);
+                writer.Flush();
+                return text.ToString();
+            }
+        }
 
-        private static JToken ToToken(object value, int depth)
+        private static void Write(JsonWriter writer, object value, int depth)
         {
             if (depth > MaximumDepth)
             {
@@ -30,7 +41,8 @@ namespace Saleschat.Mtls.Json
             {
                 if (pso.BaseObject is PSCustomObject)
                 {
-                    return FromProperties(pso, depth);
+                    WriteProperties(writer, pso, depth);
+                    return;
                 }
 
                 value = pso.BaseObject;
@@ -39,11 +51,14 @@ namespace Saleschat.Mtls.Json
             switch (value)
             {
                 case null:
-                    return JValue.CreateNull();
+                    writer.WriteNull();
+                    return;
                 case string s:
-                    return new JValue(s);
+                    writer.WriteValue(s);
+                    return;
                 case char c:
-                    return new JValue(c.ToString());
+                    writer.WriteValue(c.ToString());
+                    return;
                 case bool _:
                 case byte _:
                 case sbyte _:
@@ -56,43 +71,54 @@ namespace Saleschat.Mtls.Json
                 case float _:
                 case double _:
                 case decimal _:
-                    return new JValue(value);
+                    writer.WriteValue(value);
+                    return;
                 case DateTime dt:
-                    return new JValue(dt.ToString("o", CultureInfo.InvariantCulture));
+                    writer.WriteValue(dt.ToString("o", CultureInfo.InvariantCulture));
+                    return;
                 case DateTimeOffset dto:
-                    return new JValue(dto.ToString("o", CultureInfo.InvariantCulture));
+                    writer.WriteValue(dto.ToString("o", CultureInfo.InvariantCulture));
+                    return;
                 case Guid g:
-                    return new JValue(g.ToString());
+                    writer.WriteValue(g.ToString());
+                    return;
                 case Uri u:
-                    return new JValue(u.OriginalString);
+                    writer.WriteValue(u.OriginalString);
+                    return;
                 case Enum e:
-                    return new JValue(e.ToString());
+                    writer.WriteValue(e.ToString());
+                    return;
                 case JToken token:
-                    return token;
+                    token.WriteTo(writer);
+                    return;
                 case IDictionary dictionary:
-                    var obj = new JObject();
+                    writer.WriteStartObject();
                     foreach (DictionaryEntry entry in dictionary)
                     {
-                        obj[Convert.ToString(entry.Key, CultureInfo.InvariantCulture)] = ToToken(entry.Value, depth + 1);
+                        writer.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture));
+                        Write(writer, entry.Value, depth + 1);
                     }
 
-                    return obj;
+                    writer.WriteEndObject();
+                    return;
                 case IEnumerable items:
-                    var array = new JArray();
+                    writer.WriteStartArray();
                     foreach (object item in items)
                     {
-                        array.Add(ToToken(item, depth + 1));
+                        Write(writer, item, depth + 1);
                     }
 
-                    return array;
+                    writer.WriteEndArray();
+                    return;
                 default:
-                    return FromProperties(PSObject.AsPSObject(value), depth);
+                    WriteProperties(writer, PSObject.AsPSObject(value), depth);
+                    return;
             }
         }
 
-        private static JObject FromProperties(PSObject pso, int depth)
+        private static void WriteProperties(JsonWriter writer, PSObject pso, int depth)
         {
-            var obj = new JObject();
+            writer.WriteStartObject();
             foreach (PSPropertyInfo property in pso.Properties)
             {
                 if (property.IsGettable && (property.MemberType & (PSMemberTypes.NoteProperty | PSMemberTypes.Property)) != 0)
@@ -107,11 +133,12 @@ namespace Saleschat.Mtls.Json
                         continue;
                     }
 
-                    obj[property.Name] = ToToken(propertyValue, depth + 1);
+                    writer.WritePropertyName(property.Name);
+                    Write(writer, propertyValue, depth + 1);
                 }
             }
 
-            return obj;
+            writer.WriteEndObject();
         }
     }
 }

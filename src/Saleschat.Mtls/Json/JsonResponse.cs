@@ -1,52 +1,76 @@
 using System.Collections.Generic;
+using System.IO;
 using System.Management.Automation;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace Saleschat.Mtls.Json
 {
     /// <summary>JSON answers as PowerShell objects: objects become PSCustomObjects, arrays object[].</summary>
     public static class JsonResponse
     {
-        private static readonly JsonSerializerSettings Settings = new JsonSerializerSettings
-        {
-            // Keep dates as the text the API sent: no time-zone conversion behind the user's back.
-            DateParseHandling = DateParseHandling.None,
-            MaxDepth = 512,
-        };
-
         public static object Parse(string json)
         {
-            JToken token = JsonConvert.DeserializeObject<JToken>(json, Settings);
-            return ToPowerShell(token);
+            // Read straight into PowerShell objects: no intermediate JToken tree per answer.
+            using (var reader = new JsonTextReader(new StringReader(json))
+            {
+                // Keep dates as the text the API sent: no time-zone conversion behind the user's back.
+                DateParseHandling = DateParseHandling.None,
+                MaxDepth = 512,
+            })
+            {
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                object value = ReadValue(reader);
+                if (reader.Read())
+                {
+                    throw new JsonReaderException("Unexpected content after the JSON value.");
+                }
+
+                return value;
+            }
         }
 
-        public static object ToPowerShell(JToken token)
+        private static object ReadValue(JsonReader reader)
         {
-            switch (token)
+            switch (reader.TokenType)
             {
-                case null:
-                    return null;
-                case JObject obj:
+                case JsonToken.StartObject:
                     var pso = new PSObject();
-                    foreach (KeyValuePair<string, JToken> property in obj)
+                    while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
                     {
-                        pso.Properties.Add(new PSNoteProperty(property.Key, ToPowerShell(property.Value)));
+                        string name = (string)reader.Value;
+                        reader.Read();
+                        pso.Properties.Add(new PSNoteProperty(name, ReadValue(reader)));
                     }
 
+                    RequireEnd(reader, JsonToken.EndObject);
                     return pso;
-                case JArray array:
-                    var items = new object[array.Count];
-                    for (int i = 0; i < array.Count; i++)
+                case JsonToken.StartArray:
+                    var items = new List<object>();
+                    while (reader.Read() && reader.TokenType != JsonToken.EndArray)
                     {
-                        items[i] = ToPowerShell(array[i]);
+                        items.Add(ReadValue(reader));
                     }
 
-                    return items;
-                case JValue value:
-                    return value.Value;
+                    RequireEnd(reader, JsonToken.EndArray);
+                    return items.ToArray();
+                case JsonToken.Comment:
+                    reader.Read();
+                    return ReadValue(reader);
                 default:
-                    return token.ToString();
+                    return reader.Value;
+            }
+        }
+
+        /// <summary>A truncated answer ("[1,2") is an error, never a silently shortened object.</summary>
+        private static void RequireEnd(JsonReader reader, JsonToken end)
+        {
+            if (reader.TokenType != end)
+            {
+                throw new JsonReaderException($"The JSON ends before its {(end == JsonToken.EndArray ? "array" : "object")} is closed.");
             }
         }
     }

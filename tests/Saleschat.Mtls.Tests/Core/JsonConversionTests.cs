@@ -1,0 +1,66 @@
+using System.Collections;
+using System.Collections.Specialized;
+using System.Management.Automation;
+using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Json;
+using Xunit;
+
+namespace Saleschat.Mtls.Tests.Core;
+
+public sealed class JsonConversionTests
+{
+    [Fact]
+    public void Hashtables_custom_objects_arrays_and_values_become_json_in_order()
+    {
+        var custom = new PSObject();
+        custom.Properties.Add(new PSNoteProperty("name", "Asha"));
+        custom.Properties.Add(new PSNoteProperty("tags", new object[] { "vip", 2, true, null }));
+        var ordered = new OrderedDictionary { ["a"] = 1, ["b"] = custom, ["when"] = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), ["kind"] = DayOfWeek.Monday, ["x"] = 1.5m };
+
+        string json = JsonBody.Serialize(ordered);
+
+        Assert.Equal("{\"a\":1,\"b\":{\"name\":\"Asha\",\"tags\":[\"vip\",2,true,null]},\"when\":\"2026-01-02T03:04:05.0000000Z\",\"kind\":\"Monday\",\"x\":1.5}", json);
+    }
+
+    [Fact]
+    public void Depth_is_not_truncated_but_a_cycle_is_an_error()
+    {
+        var root = new Hashtable();
+        var node = root;
+        for (int i = 0; i < 50; i++) { var next = new Hashtable(); node["c"] = next; node = next; }
+        node["leaf"] = "deep";
+        Assert.EndsWith("{\"leaf\":\"deep\"}" + new string('}', 50), JsonBody.Serialize(root));
+
+        var cycle = new Hashtable();
+        cycle["self"] = cycle;
+        var error = Assert.Throws<SaleschatException>(() => JsonBody.Serialize(cycle));
+        Assert.Equal("BodyTooDeep", error.ErrorId);
+    }
+
+    [Fact]
+    public void Answers_become_custom_objects_arrays_and_plain_values()
+    {
+        var parsed = (PSObject)JsonResponse.Parse("{\"id\":\"c1\",\"n\":42,\"f\":1.25,\"ok\":true,\"none\":null,\"when\":\"2026-01-02T03:04:05Z\",\"list\":[1,{\"k\":\"v\"}],\"empty\":{}}")!;
+
+        Assert.Equal("c1", parsed.Properties["id"].Value);
+        Assert.Equal(42L, parsed.Properties["n"].Value);
+        Assert.Equal(1.25, parsed.Properties["f"].Value);
+        Assert.Equal(true, parsed.Properties["ok"].Value);
+        Assert.Null(parsed.Properties["none"].Value);
+        Assert.Equal("2026-01-02T03:04:05Z", parsed.Properties["when"].Value); // dates stay as sent
+        var list = (object[])parsed.Properties["list"].Value;
+        Assert.Equal(1L, list[0]);
+        Assert.Equal("v", ((PSObject)list[1]).Properties["k"].Value);
+        Assert.Empty(((PSObject)parsed.Properties["empty"].Value).Properties);
+        Assert.Equal(new[] { "id", "n", "f", "ok", "none", "when", "list", "empty" }, parsed.Properties.Select(p => p.Name));
+    }
+
+    [Theory]
+    [InlineData("[1,2")]
+    [InlineData("{\"a\":1} trailing")]
+    [InlineData("{\"a\":}")]
+    public void Broken_json_is_reported_not_half_read(string json)
+    {
+        Assert.ThrowsAny<Newtonsoft.Json.JsonException>(() => JsonResponse.Parse(json));
+    }
+}
