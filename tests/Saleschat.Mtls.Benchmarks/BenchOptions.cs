@@ -4,12 +4,12 @@ namespace Saleschat.Mtls.Benchmarks;
 public sealed record BenchOptions
 {
     /// <summary>Calls per round for every in-process contender and for the one-curl-many-URLs contender.</summary>
-    public int N { get; init; } = 1000;
+    public int N { get; init; } = 3000;
 
     /// <summary>Calls per round for curl started once per request (≥ 200: a process per call is slow).</summary>
     public int ProcessN { get; init; } = 200;
 
-    public int Rounds { get; init; } = 5;
+    public int Rounds { get; init; } = 7;
 
     /// <summary>Samples per key size and contender for key generation.</summary>
     public int KeyRounds { get; init; } = 15;

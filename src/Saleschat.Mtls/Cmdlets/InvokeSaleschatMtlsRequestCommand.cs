@@ -26,7 +26,7 @@ namespace Saleschat.Mtls.Cmdlets
     {
         private SaleschatSession _session;
         private ApiSender _sender;
-        private SendWindow<ApiResponse> _window;
+        private SendWindow<ApiAnswer> _window;
 
         [Parameter]
         public SaleschatHttpMethod Method { get; set; } = SaleschatHttpMethod.Get;
@@ -85,7 +85,7 @@ namespace Saleschat.Mtls.Cmdlets
 
                 if (ThrottleLimit > 1)
                 {
-                    _window = new SendWindow<ApiResponse>(ThrottleLimit, StopToken);
+                    _window = new SendWindow<ApiAnswer>(ThrottleLimit, StopToken);
                 }
             });
         }
@@ -94,11 +94,11 @@ namespace Saleschat.Mtls.Cmdlets
         {
             if (_window != null)
             {
-                IReadOnlyList<SendOutcome<ApiResponse>> ready = null;
+                IReadOnlyList<SendOutcome<ApiAnswer>> ready = null;
                 RunForItem(() =>
                 {
                     ApiRequest request = BuildRequest();
-                    ready = UntilStopped(() => _window.Submit((log, token) => _sender.SendAsync(request, log, token)));
+                    ready = UntilStopped(() => _window.Submit((log, token) => SendAndReadAsync(request, log, token)));
                 });
                 WriteOutcomes(ready);
                 return;
@@ -107,7 +107,7 @@ namespace Saleschat.Mtls.Cmdlets
             RunForItem(() =>
             {
                 ApiRequest request = BuildRequest();
-                WriteResult(RunAsync((log, token) => _sender.SendAsync(request, log, token)));
+                WriteResult(RunAsync((log, token) => SendAndReadAsync(request, log, token)));
             });
         }
 
@@ -119,27 +119,39 @@ namespace Saleschat.Mtls.Cmdlets
             }
         }
 
-        private void WriteResult(ApiResponse response)
+        private async System.Threading.Tasks.Task<ApiAnswer> SendAndReadAsync(ApiRequest request, Action<string> log, System.Threading.CancellationToken token) =>
+            ApiAnswer.Read(await _sender.SendAsync(request, log, token).ConfigureAwait(false));
+
+        private void WriteResult(ApiAnswer answer)
         {
-            if (!response.IsSuccess)
+            if (!answer.Response.IsSuccess)
             {
-                WriteError(ToApiErrorRecord(ApiError.From(response)));
+                WriteError(ToApiErrorRecord(ApiError.From(answer.Response)));
                 return;
             }
 
-            WriteResponse(response);
+            if (answer.Warning != null)
+            {
+                WriteWarning(answer.Warning);
+            }
+
+            if (answer.Value != null)
+            {
+                // Like Invoke-RestMethod, a JSON array is enumerated: one object per item down the pipeline.
+                WriteObject(answer.Value, enumerateCollection: true);
+            }
         }
 
         // With -ThrottleLimit the sends run on the pool; everything they produced is written here, on the
         // pipeline thread (the only thread allowed to write), one item at a time in input order.
-        private void WriteOutcomes(IReadOnlyList<SendOutcome<ApiResponse>> outcomes)
+        private void WriteOutcomes(IReadOnlyList<SendOutcome<ApiAnswer>> outcomes)
         {
             if (outcomes == null)
             {
                 return;
             }
 
-            foreach (SendOutcome<ApiResponse> outcome in outcomes)
+            foreach (SendOutcome<ApiAnswer> outcome in outcomes)
             {
                 foreach (string line in outcome.Log)
                 {
@@ -221,36 +233,6 @@ namespace Saleschat.Mtls.Cmdlets
                     request.ContentType = ContentType ?? "application/json; charset=utf-8";
                     return;
             }
-        }
-
-        private void WriteResponse(ApiResponse response)
-        {
-            if (response.Body == null || response.Body.Length == 0)
-            {
-                return; // -OutFile, 204 No Content
-            }
-
-            if (!response.IsJson)
-            {
-                WriteObject(response.Body);
-                return;
-            }
-
-            object parsed;
-            try
-            {
-                parsed = JsonResponse.Parse(response.Body);
-            }
-            catch (Newtonsoft.Json.JsonException ex)
-            {
-                // The answer says JSON but is not: hand over the text as it came rather than lose it.
-                WriteWarning($"{response.Method} {response.Uri} answered {response.ContentType} that is not valid JSON ({ex.Message}); writing it as text.");
-                WriteObject(response.Body);
-                return;
-            }
-
-            // Like Invoke-RestMethod, a JSON array is enumerated: one object per item down the pipeline.
-            WriteObject(parsed, enumerateCollection: true);
         }
 
         private ErrorRecord ToApiErrorRecord(ApiError error)

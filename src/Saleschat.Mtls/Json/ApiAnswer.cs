@@ -1,0 +1,52 @@
+using Newtonsoft.Json;
+using Saleschat.Mtls.Http;
+
+namespace Saleschat.Mtls.Json
+{
+    /// <summary>
+    /// An API response made ready for the pipeline: JSON parsed into PowerShell objects, other bodies as
+    /// text. Built where the response arrives (a pool thread under -ThrottleLimit), so the pipeline thread
+    /// only writes: parsing runs in parallel with the other requests.
+    /// </summary>
+    public sealed class ApiAnswer
+    {
+        private ApiAnswer(ApiResponse response, object value, string warning)
+        {
+            Response = response;
+            Value = value;
+            Warning = warning;
+        }
+
+        public ApiResponse Response { get; }
+
+        /// <summary>What to write: PSCustomObjects, an object[] to enumerate, a string, or null for no body.</summary>
+        public object Value { get; }
+
+        /// <summary>Set when an answer labelled JSON was not valid JSON (then Value is its text).</summary>
+        public string Warning { get; }
+
+        public static ApiAnswer Read(ApiResponse response)
+        {
+            if (!response.IsSuccess || string.IsNullOrEmpty(response.Body))
+            {
+                return new ApiAnswer(response, null, null); // an error, -OutFile, or 204 No Content
+            }
+
+            if (!response.IsJson)
+            {
+                return new ApiAnswer(response, response.Body, null);
+            }
+
+            try
+            {
+                return new ApiAnswer(response, JsonResponse.Parse(response.Body), null);
+            }
+            catch (JsonException ex)
+            {
+                // The answer says JSON but is not: hand over the text as it came rather than lose it.
+                return new ApiAnswer(response, response.Body,
+                    $"{response.Method} {response.Uri} answered {response.ContentType} that is not valid JSON ({ex.Message}); writing it as text.");
+            }
+        }
+    }
+}
