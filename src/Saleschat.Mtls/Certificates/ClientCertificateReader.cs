@@ -104,7 +104,7 @@ namespace Saleschat.Mtls.Certificates
             string hex = Regex.Replace(thumbprint ?? string.Empty, "[^0-9A-Fa-f]", string.Empty).ToUpperInvariant();
             if (hex.Length != 40 && hex.Length != 64)
             {
-                throw new SaleschatException("InvalidThumbprint", ErrorKind.InvalidArgument,
+                throw new SaleschatException(ErrorIds.InvalidThumbprint, ErrorKind.InvalidArgument,
                     $"'{thumbprint}' is not a certificate thumbprint (40 hexadecimal characters).", thumbprint);
             }
 
@@ -201,7 +201,7 @@ namespace Saleschat.Mtls.Certificates
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new SaleschatException("FileReadFailed", ErrorKind.ReadError, $"Could not read the {what} file '{path}': {ex.Message}", path, ex);
+                throw new SaleschatException(ErrorIds.FileReadFailed, ErrorKind.ReadError, $"Could not read the {what} file '{path}': {ex.Message}", path, ex);
             }
         }
 

@@ -44,7 +44,7 @@ namespace Saleschat.Mtls.Certificates
             }
             catch (CryptographicException ex)
             {
-                throw new SaleschatException("KeyNotExportable", ErrorKind.PermissionDenied,
+                throw new SaleschatException(ErrorIds.KeyNotExportable, ErrorKind.PermissionDenied,
                     $"The private key of '{certificate.Subject}' cannot be exported (a store key marked non-exportable). Export the PFX from where the key was made.", certificate, ex);
             }
         }

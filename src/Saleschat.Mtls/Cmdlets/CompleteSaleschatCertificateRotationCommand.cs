@@ -54,7 +54,7 @@ namespace Saleschat.Mtls.Cmdlets
                 MtlsTestResult result = RunAsync((log, token) => MtlsProbe.RunAsync(probe, log, token));
                 if (!result.Success)
                 {
-                    throw new SaleschatException("NextCertificateNotAccepted", ErrorKind.InvalidOperation,
+                    throw new SaleschatException(ErrorIds.NextCertificateNotAccepted, ErrorKind.InvalidOperation,
                         $"Saleschat did not accept the next certificate {next.Thumbprint} ({result.Diagnosis}: {result.Message}). Upload '{paths.NextCertificatePath}' in Settings > mTLS first; nothing was moved.",
                         paths.NextCertificatePath);
                 }

@@ -7,12 +7,6 @@ using Saleschat.Mtls.Errors;
 
 namespace Saleschat.Mtls.Cmdlets
 {
-    public enum CertificateExportFormat
-    {
-        Pem,
-        Pfx,
-    }
-
     [Cmdlet(VerbsData.Export, "SaleschatClientCertificate", SupportsShouldProcess = true)]
     [OutputType(typeof(string), typeof(FileInfo))]
     public sealed class ExportSaleschatClientCertificateCommand : SaleschatCmdlet
@@ -65,7 +59,7 @@ namespace Saleschat.Mtls.Cmdlets
         {
             if (path == null)
             {
-                throw new SaleschatException("PfxPathRequired", ErrorKind.InvalidArgument,
+                throw new SaleschatException(ErrorIds.PfxPathRequired, ErrorKind.InvalidArgument,
                     "A PFX holds the private key and is written only to a file: give -Path.", Certificate);
             }
 

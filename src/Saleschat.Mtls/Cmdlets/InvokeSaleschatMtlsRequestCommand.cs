@@ -9,17 +9,6 @@ using Saleschat.Mtls.Json;
 
 namespace Saleschat.Mtls.Cmdlets
 {
-    public enum SaleschatHttpMethod
-    {
-        Get,
-        Post,
-        Put,
-        Patch,
-        Delete,
-        Head,
-        Options,
-    }
-
     [Cmdlet(VerbsLifecycle.Invoke, "SaleschatMtlsRequest")]
     [OutputType(typeof(PSObject), typeof(string))]
     public sealed class InvokeSaleschatMtlsRequestCommand : SessionCmdlet
@@ -79,7 +68,7 @@ namespace Saleschat.Mtls.Cmdlets
                 _sender = _session.Sender;
                 if (Headers != null && Headers.ContainsKey("Authorization"))
                 {
-                    throw new Errors.SaleschatException("AuthorizationHeaderNotAllowed", Errors.ErrorKind.InvalidArgument,
+                    throw new Errors.SaleschatException(Errors.ErrorIds.AuthorizationHeaderNotAllowed, Errors.ErrorKind.InvalidArgument,
                         "-Headers cannot set Authorization: the session sends the API key.", "Authorization");
                 }
 

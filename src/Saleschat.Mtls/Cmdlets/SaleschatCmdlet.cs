@@ -31,7 +31,7 @@ namespace Saleschat.Mtls.Cmdlets
             SaleschatSession session = given ?? DefaultSession.Current;
             if (session == null)
             {
-                throw new SaleschatException("NoSaleschatSession", ErrorKind.InvalidOperation,
+                throw new SaleschatException(ErrorIds.NoSaleschatSession, ErrorKind.InvalidOperation,
                     "There is no Saleschat session. Run New-SaleschatSession first, or pass -Session.", null);
             }
 
@@ -137,7 +137,7 @@ namespace Saleschat.Mtls.Cmdlets
             {
                 // Exceptions from .NET never reach the user raw: wrap them with a stable id. Their messages
                 // come from the platform and never contain our secrets (we never hand secrets to them).
-                return ToErrorRecord(new SaleschatException("PlatformOperationFailed", ErrorKind.NotSpecified, ex.Message, null, ex));
+                return ToErrorRecord(new SaleschatException(ErrorIds.PlatformOperationFailed, ErrorKind.NotSpecified, ex.Message, null, ex));
             }
         }
 

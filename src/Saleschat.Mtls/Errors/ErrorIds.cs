@@ -32,5 +32,37 @@ namespace Saleschat.Mtls.Errors
         public const string InvalidSubject = nameof(InvalidSubject);
         public const string InvalidValidityDays = nameof(InvalidValidityDays);
         public const string PfxPasswordRequired = nameof(PfxPasswordRequired);
+
+        // Sessions and calls
+        public const string AuthorizationHeaderNotAllowed = nameof(AuthorizationHeaderNotAllowed);
+        public const string ClientCertificateRequired = nameof(ClientCertificateRequired);
+        public const string ConnectionClosed = nameof(ConnectionClosed);
+        public const string ConnectionRefused = nameof(ConnectionRefused);
+        public const string DnsResolutionFailed = nameof(DnsResolutionFailed);
+        public const string InvalidApiPath = nameof(InvalidApiPath);
+        public const string InvalidBaseUri = nameof(InvalidBaseUri);
+        public const string InvalidSessionSetting = nameof(InvalidSessionSetting);
+        public const string NetworkError = nameof(NetworkError);
+        public const string NoSaleschatSession = nameof(NoSaleschatSession);
+        public const string OrgIdRequired = nameof(OrgIdRequired);
+        public const string RequestTimedOut = nameof(RequestTimedOut);
+        public const string SaleschatApiError = nameof(SaleschatApiError);
+        public const string ServerCertificateUntrusted = nameof(ServerCertificateUntrusted);
+        public const string ServerRefusedClientCertificate = nameof(ServerRefusedClientCertificate);
+
+        // Rotation
+        public const string NextCertificateNotAccepted = nameof(NextCertificateNotAccepted);
+        public const string NoPendingRotation = nameof(NoPendingRotation);
+        public const string RotationInProgress = nameof(RotationInProgress);
+        public const string RotationJournalDamaged = nameof(RotationJournalDamaged);
+        public const string RotationStateInconsistent = nameof(RotationStateInconsistent);
+
+        // Other
+        public const string BodyTooDeep = nameof(BodyTooDeep);
+        public const string FileReadFailed = nameof(FileReadFailed);
+        public const string InvalidThumbprint = nameof(InvalidThumbprint);
+        public const string KeyNotExportable = nameof(KeyNotExportable);
+        public const string PfxPathRequired = nameof(PfxPathRequired);
+        public const string PlatformOperationFailed = nameof(PlatformOperationFailed);
     }
 }

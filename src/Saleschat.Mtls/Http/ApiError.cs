@@ -12,7 +12,7 @@ namespace Saleschat.Mtls.Http
     public sealed class ApiError : SaleschatException
     {
         private ApiError(ApiResponse response, long? code, string codeName, string description)
-            : base("SaleschatApiError", KindFor(response.StatusCode), MessageFor(response, code, codeName, description), response.Uri)
+            : base(ErrorIds.SaleschatApiError, KindFor(response.StatusCode), MessageFor(response, code, codeName, description), response.Uri)
         {
             Response = response;
             SaleschatCode = code;

@@ -32,7 +32,7 @@ namespace Saleschat.Mtls.Http
             {
                 if (string.IsNullOrEmpty(orgId))
                 {
-                    throw new SaleschatException("OrgIdRequired", ErrorKind.InvalidArgument,
+                    throw new SaleschatException(ErrorIds.OrgIdRequired, ErrorKind.InvalidArgument,
                         $"The path '{path}' needs an org id: give -OrgId to New-SaleschatSession or set SALESCHAT_ORG_ID.", path);
                 }
 
@@ -103,6 +103,6 @@ namespace Saleschat.Mtls.Http
         }
 
         private static SaleschatException Invalid(string path, string why) =>
-            new SaleschatException("InvalidApiPath", ErrorKind.InvalidArgument, $"The API path '{path}' cannot be used: {why}.", path);
+            new SaleschatException(ErrorIds.InvalidApiPath, ErrorKind.InvalidArgument, $"The API path '{path}' cannot be used: {why}.", path);
     }
 }

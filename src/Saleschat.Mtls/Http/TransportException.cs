@@ -22,18 +22,19 @@ namespace Saleschat.Mtls.Http
             switch (failure)
             {
                 case FailureKind.ClientCertificateRefused:
+                    return ErrorIds.ServerRefusedClientCertificate;
                 case FailureKind.ConnectionClosed:
-                    return failure == FailureKind.ClientCertificateRefused ? "ServerRefusedClientCertificate" : "ConnectionClosed";
+                    return ErrorIds.ConnectionClosed;
                 case FailureKind.ServerCertificateUntrusted:
-                    return "ServerCertificateUntrusted";
+                    return ErrorIds.ServerCertificateUntrusted;
                 case FailureKind.DnsFailure:
-                    return "DnsResolutionFailed";
+                    return ErrorIds.DnsResolutionFailed;
                 case FailureKind.ConnectionRefused:
-                    return "ConnectionRefused";
+                    return ErrorIds.ConnectionRefused;
                 case FailureKind.Timeout:
-                    return "RequestTimedOut";
+                    return ErrorIds.RequestTimedOut;
                 default:
-                    return "NetworkError";
+                    return ErrorIds.NetworkError;
             }
         }
 

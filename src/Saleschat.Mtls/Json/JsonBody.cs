@@ -33,7 +33,7 @@ namespace Saleschat.Mtls.Json
         {
             if (depth > MaximumDepth)
             {
-                throw new SaleschatException("BodyTooDeep", ErrorKind.InvalidArgument,
+                throw new SaleschatException(ErrorIds.BodyTooDeep, ErrorKind.InvalidArgument,
                     $"The body nests deeper than {MaximumDepth} levels; it probably refers to itself.", null);
             }
 

@@ -25,7 +25,5 @@ namespace Saleschat.Mtls.Keys
             byte[] pem = Encoding.ASCII.GetBytes(PrivateKeyPem.Write(key, password));
             new AtomicFileWriter().Write(path, pem, ownerOnly: true, overwrite: overwrite, existsErrorId: ErrorIds.KeyFileExists);
         }
-
-        public static ClientKey FromPrivateKey(RsaPrivateCrtKeyParameters key, string path, bool encrypted) => new ClientKey(key, path, encrypted);
     }
 }

@@ -25,7 +25,7 @@ namespace Saleschat.Mtls.Rotation
         public static RotationJournal Begin(string path, string oldThumbprint, string nextThumbprint, AtomicFileWriter writer)
         {
             string text = $"old={oldThumbprint}\nnext={nextThumbprint}\n";
-            writer.Write(path, Encoding.ASCII.GetBytes(text), ownerOnly: false, overwrite: false, existsErrorId: "RotationInProgress");
+            writer.Write(path, Encoding.ASCII.GetBytes(text), ownerOnly: false, overwrite: false, existsErrorId: ErrorIds.RotationInProgress);
             return new RotationJournal(oldThumbprint, nextThumbprint);
         }
 
@@ -40,7 +40,7 @@ namespace Saleschat.Mtls.Rotation
 
             if (oldThumbprint == null || nextThumbprint == null)
             {
-                throw new SaleschatException("RotationJournalDamaged", ErrorKind.InvalidData,
+                throw new SaleschatException(ErrorIds.RotationJournalDamaged, ErrorKind.InvalidData,
                     $"The rotation journal '{path}' is damaged. Check the .crt/.key, .next.* and .previous.* files by hand, then delete the journal.", path);
             }
 

@@ -58,7 +58,7 @@ namespace Saleschat.Mtls.Rotation
         {
             if (!File.Exists(paths.NextKeyPath) || !File.Exists(paths.NextCertificatePath))
             {
-                throw new SaleschatException("NoPendingRotation", ErrorKind.ObjectNotFound,
+                throw new SaleschatException(ErrorIds.NoPendingRotation, ErrorKind.ObjectNotFound,
                     $"There is no pending rotation for '{paths.CertificatePath}' ({Path.GetFileName(paths.NextCertificatePath)} and {Path.GetFileName(paths.NextKeyPath)} are missing). Run Start-SaleschatCertificateRotation first.",
                     paths.CertificatePath);
             }
@@ -94,7 +94,7 @@ namespace Saleschat.Mtls.Rotation
             X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password);
             if (!string.Equals(current.Thumbprint, journal.NextThumbprint, StringComparison.OrdinalIgnoreCase))
             {
-                throw new SaleschatException("RotationStateInconsistent", ErrorKind.InvalidData,
+                throw new SaleschatException(ErrorIds.RotationStateInconsistent, ErrorKind.InvalidData,
                     $"The rotation journal names certificate {journal.NextThumbprint}, but '{paths.CertificatePath}' holds {current.Thumbprint}. Check the files by hand before deleting '{paths.JournalPath}'.",
                     paths.JournalPath);
             }
@@ -161,7 +161,7 @@ namespace Saleschat.Mtls.Rotation
         {
             if (File.Exists(paths.JournalPath))
             {
-                throw new SaleschatException("RotationInProgress", ErrorKind.InvalidOperation,
+                throw new SaleschatException(ErrorIds.RotationInProgress, ErrorKind.InvalidOperation,
                     $"A completion of this rotation was interrupted ('{paths.JournalPath}' exists). Run Complete-SaleschatCertificateRotation again to finish it.", paths.JournalPath);
             }
         }

@@ -1,5 +1,3 @@
-using System;
-
 namespace Saleschat.Mtls
 {
     /// <summary>Saleschat's mTLS hosts. Custom is any other host given with -BaseUri (a local test host, say).</summary>
@@ -8,14 +6,5 @@ namespace Saleschat.Mtls
         Production,
         UAT,
         Custom,
-    }
-
-    public static class SaleschatHosts
-    {
-        public static readonly Uri Production = new Uri("https://mtls.apis.saleschat.pro/");
-        public static readonly Uri Uat = new Uri("https://mtls.apis.t.saleschat.pro/");
-
-        public static Uri For(SaleschatEnvironment environment) =>
-            environment == SaleschatEnvironment.UAT ? Uat : Production;
     }
 }

@@ -73,21 +73,27 @@ namespace Saleschat.Mtls
         {
             if (settings.Certificate == null)
             {
-                throw new SaleschatException("ClientCertificateRequired", ErrorKind.InvalidArgument,
+                throw new SaleschatException(ErrorIds.ClientCertificateRequired, ErrorKind.InvalidArgument,
                     "A session needs a client certificate: pipe one in, or give -CertificatePath/-KeyPath, -CertificateThumbprint, -CertificatePem/-KeyPem, or the SALESCHAT_CLIENT_CERT and SALESCHAT_CLIENT_KEY environment variables.", null);
             }
 
             RequirePrivateKey(settings.Certificate);
+            if (settings.BaseUri == null && settings.Environment == SaleschatEnvironment.Custom)
+            {
+                throw new SaleschatException(ErrorIds.InvalidBaseUri, ErrorKind.InvalidArgument,
+                    "-Environment Custom needs -BaseUri: the address of the mTLS host to use.", settings.Environment);
+            }
+
             Uri baseUri = settings.BaseUri ?? SaleschatHosts.For(settings.Environment);
             if (!baseUri.IsAbsoluteUri || baseUri.Scheme != Uri.UriSchemeHttps)
             {
-                throw new SaleschatException("InvalidBaseUri", ErrorKind.InvalidArgument,
+                throw new SaleschatException(ErrorIds.InvalidBaseUri, ErrorKind.InvalidArgument,
                     $"'{baseUri}' is not an https:// address. mTLS needs HTTPS.", baseUri);
             }
 
             if (settings.TimeoutSec < 1 || settings.MaximumRetryCount < 0 || settings.RetryIntervalSec < 0)
             {
-                throw new SaleschatException("InvalidSessionSetting", ErrorKind.InvalidArgument,
+                throw new SaleschatException(ErrorIds.InvalidSessionSetting, ErrorKind.InvalidArgument,
                     "-TimeoutSec must be at least 1; -MaximumRetryCount and -RetryIntervalSec cannot be negative.", settings);
             }
 

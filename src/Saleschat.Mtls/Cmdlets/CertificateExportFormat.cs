@@ -1,0 +1,8 @@
+namespace Saleschat.Mtls.Cmdlets
+{
+    public enum CertificateExportFormat
+    {
+        Pem,
+        Pfx,
+    }
+}
