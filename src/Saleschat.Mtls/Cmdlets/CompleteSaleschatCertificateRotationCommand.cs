@@ -23,6 +23,7 @@ namespace Saleschat.Mtls.Cmdlets
                 RotationPaths paths = ResolvePaths();
                 var rotations = new RotationService();
 
+                X509Certificate2 next = null;
                 if (rotations.IsCompletionInterrupted(paths))
                 {
                     // The next certificate was proven before the journal was written: finish the moves.
@@ -30,7 +31,7 @@ namespace Saleschat.Mtls.Cmdlets
                 }
                 else
                 {
-                    X509Certificate2 next = rotations.LoadNext(paths, KeyPassword);
+                    next = rotations.LoadNext(paths, KeyPassword);
                     if (!ShouldProcess(paths.CertificatePath, $"Promote {next.Thumbprint} from '{paths.NextCertificatePath}', keeping the current pair as '{paths.PreviousCertificatePath}'"))
                     {
                         return;
@@ -39,7 +40,7 @@ namespace Saleschat.Mtls.Cmdlets
                     ProveAccepted(session, next, paths);
                 }
 
-                CertificateRotation rotation = rotations.Promote(paths, KeyPassword);
+                CertificateRotation rotation = rotations.Promote(paths, KeyPassword, next);
                 session.SwitchCertificate(rotation.CurrentCertificate);
                 WriteVerbose(rotation.NextStep);
                 WriteObject(rotation);

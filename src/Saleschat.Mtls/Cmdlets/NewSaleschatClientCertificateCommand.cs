@@ -1,10 +1,10 @@
-using System.IO;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Crypto.Parameters;
 using Saleschat.Mtls.Certificates;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Files;
 
 namespace Saleschat.Mtls.Cmdlets
 {
@@ -61,10 +61,9 @@ namespace Saleschat.Mtls.Cmdlets
             RunForItem(() =>
             {
                 string path = ResolvePath(Path);
-                if (path != null && !Force && File.Exists(path))
+                if (path != null && !Force)
                 {
-                    throw new SaleschatException(ErrorIds.CertificateFileExists, ErrorKind.ResourceExists,
-                        $"The certificate file '{path}' already exists and was left untouched. Use -Force to replace it, or choose another path.", path);
+                    AtomicFileWriter.ThrowIfExists(path, ErrorIds.CertificateFileExists);
                 }
 
                 CertificateSubject subject = Subject != null

@@ -1,7 +1,7 @@
-using System.IO;
 using System.Management.Automation;
 using System.Security;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Files;
 using Saleschat.Mtls.Keys;
 
 namespace Saleschat.Mtls.Cmdlets
@@ -32,10 +32,9 @@ namespace Saleschat.Mtls.Cmdlets
                 if (path != null)
                 {
                     // Fail before spending time on key generation.
-                    if (!Force && File.Exists(path))
+                    if (!Force)
                     {
-                        throw new SaleschatException(ErrorIds.KeyFileExists, ErrorKind.ResourceExists,
-                            $"The key file '{path}' already exists and was left untouched. Use -Force to replace it, or choose another path.", path);
+                        AtomicFileWriter.ThrowIfExists(path, ErrorIds.KeyFileExists);
                     }
 
                     if (!ShouldProcess(path, $"Create RSA {KeySize}-bit private key file (owner-only)"))

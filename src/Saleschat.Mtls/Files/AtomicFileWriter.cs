@@ -32,9 +32,9 @@ namespace Saleschat.Mtls.Files
                     $"The folder '{directory}' does not exist. Create it first, or choose another path.", path);
             }
 
-            if (!overwrite && File.Exists(path))
+            if (!overwrite)
             {
-                throw Exists(path, existsErrorId);
+                ThrowIfExists(path, existsErrorId);
             }
 
             string temporary = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
@@ -83,6 +83,18 @@ namespace Saleschat.Mtls.Files
             catch (IOException) when (File.Exists(path))
             {
                 throw Exists(path, existsErrorId);
+            }
+        }
+
+        /// <summary>
+        /// The "never replaced without -Force" rule, for callers that check before doing expensive work
+        /// (generating a key) as well as at write time.
+        /// </summary>
+        public static void ThrowIfExists(string path, string errorId)
+        {
+            if (File.Exists(path))
+            {
+                throw Exists(path, errorId);
             }
         }
 

@@ -14,13 +14,17 @@ namespace Saleschat.Mtls.Http
 
         private static readonly TimeSpan MaximumBackoff = TimeSpan.FromSeconds(60);
 
+        // One generator for every policy (a new Random per call would be allocated on the hot path);
+        // guarded by a lock, since System.Random is not thread-safe.
+        private static readonly Random SharedRandom = new Random();
+
         private readonly Random _random;
 
         public RetryPolicy(int maximumRetryCount, TimeSpan retryInterval, Random random = null)
         {
             MaximumRetryCount = Math.Max(0, maximumRetryCount);
             RetryInterval = retryInterval < TimeSpan.Zero ? TimeSpan.Zero : retryInterval;
-            _random = random ?? new Random();
+            _random = random ?? SharedRandom;
         }
 
         public int MaximumRetryCount { get; }

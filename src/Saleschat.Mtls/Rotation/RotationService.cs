@@ -69,11 +69,14 @@ namespace Saleschat.Mtls.Rotation
         public bool IsCompletionInterrupted(RotationPaths paths) => File.Exists(paths.JournalPath);
 
         /// <summary>Promotes the next pair; resumes an interrupted promotion when a journal exists.</summary>
-        public CertificateRotation Promote(RotationPaths paths, SecureString password)
+        /// <param name="paths">The pair's files.</param>
+        /// <param name="password">The keys' password, if they are encrypted.</param>
+        /// <param name="provenNext">The next certificate the caller already loaded and proved, so it is not read again.</param>
+        public CertificateRotation Promote(RotationPaths paths, SecureString password, X509Certificate2 provenNext = null)
         {
             RotationJournal journal = File.Exists(paths.JournalPath)
                 ? RotationJournal.Read(paths.JournalPath)
-                : BeginJournal(paths, password);
+                : BeginJournal(paths, provenNext ?? LoadNext(paths, password));
 
             KeepPrevious(paths, journal, password);
             _afterStep("previous");
@@ -105,10 +108,10 @@ namespace Saleschat.Mtls.Rotation
                 $"Done: {Path.GetFileName(paths.CertificatePath)} is now {current.Thumbprint} (expires {current.NotAfter:yyyy-MM-dd}). The old certificate {previous.Thumbprint} is kept as {Path.GetFileName(paths.PreviousCertificatePath)}; remove it from Settings > mTLS once nothing uses it.");
         }
 
-        private RotationJournal BeginJournal(RotationPaths paths, SecureString password)
+        private RotationJournal BeginJournal(RotationPaths paths, X509Certificate2 next)
         {
-            X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password);
-            X509Certificate2 next = LoadNext(paths, password);
+            // Only the thumbprint of the current certificate is recorded: its key need not be opened again.
+            X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, null, null);
             return RotationJournal.Begin(paths.JournalPath, current.Thumbprint, next.Thumbprint, _writer);
         }
 

@@ -15,13 +15,10 @@ public sealed class CertificateStoreTests(EngineFixture fixture) : IClassFixture
     {
         using var dir = new TempFolder();
         var (_, certPath) = CorePairs.IssuedAt(dir, DateTime.UtcNow.AddMinutes(-5), "store");
-        using var cert = X509Certificate2.CreateFromPem(File.ReadAllText(certPath));
-        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
-        store.Open(OpenFlags.ReadWrite);
-        store.Add(cert);
+        var entry = new StoreEntry(X509Certificate2.CreateFromPem(File.ReadAllText(certPath)));
         try
         {
-            string t = cert.Thumbprint;
+            string t = entry.Certificate.Thumbprint;
             string spaced = string.Join(' ', Enumerable.Range(0, t.Length / 2).Select(i => t.Substring(i * 2, 2)));
             string coloned = spaced.Replace(' ', ':').ToLowerInvariant();
             foreach (string form in new[] { t, t.ToLowerInvariant(), spaced, coloned, "\u200e" + t })
@@ -33,10 +30,12 @@ public sealed class CertificateStoreTests(EngineFixture fixture) : IClassFixture
         }
         finally
         {
-            store.Remove(cert);
+            entry.Dispose();
         }
 
-        Assert.Empty(store.Certificates.Find(X509FindType.FindByThumbprint, cert.Thumbprint, false));
+        using var check = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        check.Open(OpenFlags.ReadOnly);
+        Assert.Empty(check.Certificates.Find(X509FindType.FindByThumbprint, entry.Certificate.Thumbprint, false));
     }
 
     [Fact]

@@ -30,18 +30,9 @@ public sealed class CompletionTests(EngineFixture fixture) : IClassFixture<Engin
     {
         using var dir = new TempFolder();
         var (_, certPath) = CorePairs.IssuedAt(dir, DateTime.UtcNow.AddMinutes(-5), "completion");
-        using var cert = X509Certificate2.CreateFromPem(File.ReadAllText(certPath));
-        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
-        store.Open(OpenFlags.ReadWrite);
-        store.Add(cert);
-        try
-        {
-            Assert.Contains(cert.Thumbprint, Complete("Get-SaleschatClientCertificate -Thumbprint " + cert.Thumbprint[..6]));
-            Assert.Contains(cert.Thumbprint, Complete("New-SaleschatSession -CertificateThumbprint " + cert.Thumbprint[..6]));
-        }
-        finally
-        {
-            store.Remove(cert);
-        }
+        using var entry = new StoreEntry(X509Certificate2.CreateFromPem(File.ReadAllText(certPath)));
+        string thumbprint = entry.Certificate.Thumbprint;
+        Assert.Contains(thumbprint, Complete("Get-SaleschatClientCertificate -Thumbprint " + thumbprint[..6]));
+        Assert.Contains(thumbprint, Complete("New-SaleschatSession -CertificateThumbprint " + thumbprint[..6]));
     }
 }

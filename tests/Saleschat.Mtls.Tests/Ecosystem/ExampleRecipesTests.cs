@@ -93,22 +93,13 @@ public sealed class ExampleRecipesTests(EmulatorFixture fixture) : IClassFixture
     public void The_runbook_loads_the_certificate_from_the_store_and_calls_the_api()
     {
         var cert = (X509Certificate2)_engine.RunOk("Get-SaleschatClientCertificate $c -KeyPath $k", ("c", fixture.CertificatePath), ("k", fixture.KeyPath)).Single().BaseObject;
-        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
-        store.Open(OpenFlags.ReadWrite);
-        store.Add(cert);
-        try
-        {
-            var run = RunScript("runbooks/Invoke-SaleschatRunbook.ps1", "-CertificateThumbprint $t -OrgId org-1 -ApiKey $key -BaseUri $uri -ServerCertificateAuthority $ca",
-                ("t", cert.Thumbprint), ("key", TestSecrets.Secure(EmulatorFixture.ApiKey)));
-            Assert.Empty(run.Result.Errors);
-            var report = run.Output.Single();
-            Assert.Equal("org-1", report.Properties["OrgId"].Value);
-            Assert.True((int)report.Properties["Contacts"].Value >= 0);
-        }
-        finally
-        {
-            store.Remove(cert);
-        }
+        using var entry = new StoreEntry(cert);
+        var run = RunScript("runbooks/Invoke-SaleschatRunbook.ps1", "-CertificateThumbprint $t -OrgId org-1 -ApiKey $key -BaseUri $uri -ServerCertificateAuthority $ca",
+            ("t", cert.Thumbprint), ("key", TestSecrets.Secure(EmulatorFixture.ApiKey)));
+        Assert.Empty(run.Result.Errors);
+        var report = run.Output.Single();
+        Assert.Equal("org-1", report.Properties["OrgId"].Value);
+        Assert.True((int)report.Properties["Contacts"].Value >= 0);
     }
 
     [Fact]
