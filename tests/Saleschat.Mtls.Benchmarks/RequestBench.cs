@@ -13,6 +13,8 @@ public sealed class RequestBench(BenchContext context, BenchOptions options, Rep
     private const string TextRoute = "__faults/text";
     private const string EchoRoute = "__faults/echo";
 
+    private bool _bareImported;
+
     public void Run(Action<string> progress)
     {
         var contenders = new List<(string, Action)>();
@@ -23,6 +25,7 @@ public sealed class RequestBench(BenchContext context, BenchOptions options, Rep
             Add(contenders, $"curl-process-{p}", $"1. curl, one process per GET ({label})", () => CurlPerProcess(p));
             Add(contenders, $"curl-reuse-{p}", $"2. one curl process, N GETs ({label})", () => CurlReuse(p));
             Add(contenders, $"raw-get-{p}", $"3. raw HttpClient, sequential GETs ({label})", () => RawGet(p));
+            Add(contenders, $"bare-cmdlet-{p}", $"3d. a bare cmdlet around the raw client, in foreach: the floor for any cmdlet ({label})", () => BareCmdlet(p));
             Add(contenders, $"module-foreach-{p}", $"4. Invoke-SaleschatMtlsRequest in foreach ({label})", () => ModuleForeach(p));
             Add(contenders, $"raw-post-{p}", $"3b. raw HttpClient, sequential JSON POSTs ({label})", () => RawPost(p, 1));
             Add(contenders, $"module-pipe-{p}", $"5. N bodies piped to one call, sequential ({label})", () => ModulePipe(p, 1));
@@ -105,6 +108,21 @@ public sealed class RequestBench(BenchContext context, BenchOptions options, Rep
             _ = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
         });
         return options.N / watch.Elapsed.TotalSeconds;
+    }
+
+    private double BareCmdlet(string protocol)
+    {
+        using HttpClient client = context.NewRawClient(protocol);
+        InvokeBareGetCommand.Client = client;
+        if (!_bareImported)
+        {
+            context.Run("Import-Module $p", ("p", typeof(InvokeBareGetCommand).Assembly.Location));
+            _bareImported = true;
+        }
+
+        return options.N / Seconds(context.Run(
+            "$w = [Diagnostics.Stopwatch]::StartNew(); $ok = 0; foreach ($i in 1..$n) { if ((Invoke-BareGet $u) -eq 'plain text body') { $ok++ } }; $w.Elapsed.TotalSeconds; $ok",
+            ("u", Url(protocol, TextRoute)), ("n", options.N)), options.N);
     }
 
     private double ModuleForeach(string protocol)
