@@ -49,6 +49,7 @@ namespace Saleschat.Mtls.Cmdlets
             RunForItem(() =>
             {
                 X509Certificate2 certificate = Load();
+                WriteVerbose($"Loaded '{certificate.Subject}' ({certificate.Thumbprint}) from {ParameterSetName}; private key {(certificate.HasPrivateKey ? "attached" : "not given")}; expires {certificate.NotAfter.ToUniversalTime():u}.");
                 WarnAboutValidity(certificate);
                 WriteCertificate(certificate);
             });
@@ -63,7 +64,7 @@ namespace Saleschat.Mtls.Cmdlets
                 case ThumbprintSet:
                     return ClientCertificateReader.FromStore(Thumbprint, StoreLocation);
                 default:
-                    return ClientCertificateReader.FromFiles(ResolvePath(Path), ResolvePath(KeyPath), KeyPassword);
+                    return LoadFromFiles(ResolvePath(Path), ResolvePath(KeyPath), KeyPassword);
             }
         }
 

@@ -135,7 +135,7 @@ namespace Saleschat.Mtls.Cmdlets
                 case CertificateSet:
                     return Certificate;
                 case FilesSet:
-                    return ClientCertificateReader.FromFiles(ResolvePath(CertificatePath), ResolvePath(KeyPath), KeyPassword);
+                    return LoadFromFiles(ResolvePath(CertificatePath), ResolvePath(KeyPath), KeyPassword);
                 case ThumbprintSet:
                     return ClientCertificateReader.FromStore(CertificateThumbprint, StoreLocation);
                 default:

@@ -92,6 +92,25 @@ namespace Saleschat.Mtls.Cmdlets
             WriteObject(wrapped);
         }
 
+        /// <summary>
+        /// A certificate and key from files. A pair left mismatched by an interrupted rotation says so,
+        /// and how to finish it, instead of only "the key does not belong to the certificate".
+        /// </summary>
+        protected static X509Certificate2 LoadFromFiles(string certificatePath, string keyPath, System.Security.SecureString password)
+        {
+            try
+            {
+                return Certificates.ClientCertificateReader.FromFiles(certificatePath, keyPath, password);
+            }
+            catch (SaleschatException ex) when (ex.ErrorId == ErrorIds.CertificateKeyMismatch && keyPath != null
+                && File.Exists(new Rotation.RotationPaths(certificatePath, keyPath).JournalPath))
+            {
+                throw new SaleschatException(ErrorIds.CertificateKeyMismatch, ex.Kind,
+                    ex.Message + $" A certificate rotation of this pair was interrupted: run Complete-SaleschatCertificateRotation -CertificatePath '{certificatePath}' -KeyPath '{keyPath}' to finish it.",
+                    ex.Target, ex);
+            }
+        }
+
         /// <summary>Runs one unit of work; a failure ends the whole command.</summary>
         protected void RunTerminating(Action work)
         {

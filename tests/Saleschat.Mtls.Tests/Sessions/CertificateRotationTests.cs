@@ -140,6 +140,14 @@ public sealed class CertificateRotationTests(EmulatorFixture fixture) : IClassFi
         Assert.Throws<IOException>(() => crashing.Promote(new RotationPaths(crt, key), null));
         Assert.True(File.Exists(dir.File("client.rotation")));
 
+        if (crashAfter == "key")
+        {
+            // The one moment the pair on disk does not match: loading it says how to finish.
+            var mismatch = Assert.Single(_engine.Run("Get-SaleschatClientCertificate $c -KeyPath $k", ("c", crt), ("k", key)).Errors);
+            Assert.StartsWith("CertificateKeyMismatch,", mismatch.FullyQualifiedErrorId);
+            Assert.Contains("Complete-SaleschatCertificateRotation", mismatch.Exception.Message);
+        }
+
         var blocked = _engine.Run("Start-SaleschatCertificateRotation -CertificatePath $c -KeyPath $k", ("c", crt), ("k", key));
         Assert.Equal("RotationInProgress,Saleschat.Mtls.Cmdlets.StartSaleschatCertificateRotationCommand", Assert.Single(blocked.Errors).FullyQualifiedErrorId);
 
