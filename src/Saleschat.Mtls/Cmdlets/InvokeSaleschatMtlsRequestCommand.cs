@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using System.Text;
+using Saleschat.Mtls.Errors;
 using Saleschat.Mtls.Http;
 using Saleschat.Mtls.Json;
 
@@ -189,6 +190,14 @@ namespace Saleschat.Mtls.Cmdlets
                     RetryIntervalSec >= 0 ? RetryIntervalSec : (int?)null),
                 OutFile = ResolvePath(OutFile),
             };
+
+            // Checked before sending: a missing folder must not cost a request, nor look like a network failure.
+            string outFolder = request.OutFile == null ? null : System.IO.Path.GetDirectoryName(request.OutFile);
+            if (outFolder != null && !System.IO.Directory.Exists(outFolder))
+            {
+                throw new SaleschatException(ErrorIds.DirectoryNotFound, ErrorKind.ObjectNotFound,
+                    $"The folder '{outFolder}' for -OutFile does not exist. Create it first, or choose another path.", request.OutFile);
+            }
 
             if (Headers != null)
             {

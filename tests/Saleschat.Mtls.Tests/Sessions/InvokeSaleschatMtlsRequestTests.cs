@@ -207,6 +207,18 @@ public sealed class InvokeSaleschatMtlsRequestTests(EmulatorFixture fixture) : I
     }
 
     [Fact]
+    public void OutFile_into_a_missing_folder_fails_before_any_request()
+    {
+        fixture.NewSession();
+        long before = fixture.Emulator.Requests;
+        var result = _engine.Run("Invoke-SaleschatMtlsRequest '/__faults/text' -OutFile $f", ("f", Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "out.txt")));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal($"DirectoryNotFound,{Cmdlet}", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal(before, fixture.Emulator.Requests);
+    }
+
+    [Fact]
     public void A_thousand_sequential_calls_use_one_TLS_connection()
     {
         fixture.NewSession();
