@@ -41,7 +41,9 @@ namespace Saleschat.Mtls.Diagnostics
                     Method = "GET",
                     Uri = result.Uri,
                     Timeout = TimeSpan.FromSeconds(session.TimeoutSec),
-                    Retry = session.RetryPolicy(),
+                    // One retry at most: the common failure, a certificate not uploaded yet, looks like a
+                    // dropped connection, and a person waiting for the diagnosis should not sit through backoff.
+                    Retry = session.RetryPolicy(Math.Min(session.MaximumRetryCount, 1)),
                 };
                 ApiResponse response = await session.CertificateOnlySender.SendAsync(request, log, cancellationToken).ConfigureAwait(false);
                 result.StatusCode = response.StatusCode;

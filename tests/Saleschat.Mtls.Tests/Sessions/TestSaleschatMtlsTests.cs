@@ -105,6 +105,33 @@ public sealed class TestSaleschatMtlsTests(EmulatorFixture fixture) : IClassFixt
         Assert.InRange(((TimeSpan)result.Properties["Elapsed"].Value).TotalSeconds, 0.9, 10);
     }
 
+    [Fact]
+    public void The_hello_call_retries_a_dropped_connection_once_so_a_refusal_is_diagnosed_quickly()
+    {
+        using var closing = new TcpListener(IPAddress.Loopback, 0);
+        closing.Start();
+        int accepted = 0;
+        using var stop = new CancellationTokenSource();
+        var acceptor = Task.Run(async () =>
+        {
+            // Accepts and closes at once, like an edge dropping an unknown client certificate.
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await closing.AcceptTcpClientAsync(stop.Token);
+                Interlocked.Increment(ref accepted);
+            }
+        });
+        int port = ((IPEndPoint)closing.LocalEndpoint).Port;
+
+        var result = _engine.RunOk(
+            $"$s = New-SaleschatSession -BaseUri https://127.0.0.1:{port}/ -OrgId org-1 -CertificatePath $c -KeyPath $k -NoDefault -MaximumRetryCount 5 -RetryIntervalSec 0; Test-SaleschatMtls -Session $s",
+            ("c", fixture.CertificatePath), ("k", fixture.KeyPath)).Single();
+        stop.Cancel();
+
+        Assert.Equal("ClientCertificateRefused", result.Properties["Diagnosis"].Value.ToString());
+        Assert.Equal(2, Volatile.Read(ref accepted));
+    }
+
     private static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
