@@ -201,6 +201,7 @@ namespace Saleschat.Mtls.Cmdlets
 
             if (Headers != null)
             {
+                request.Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
                 foreach (DictionaryEntry header in Headers)
                 {
                     request.Headers[header.Key.ToString()] = LanguagePrimitives.ConvertTo<string>(header.Value);

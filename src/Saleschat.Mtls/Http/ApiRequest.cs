@@ -15,7 +15,8 @@ namespace Saleschat.Mtls.Http
 
         public string ContentType { get; set; }
 
-        public IDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>Extra headers, or null for none (most calls: nothing is allocated for them).</summary>
+        public IDictionary<string, string> Headers { get; set; }
 
         /// <summary>Stream a successful answer to this file instead of holding it in memory.</summary>
         public string OutFile { get; set; }

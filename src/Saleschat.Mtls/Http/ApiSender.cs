@@ -91,8 +91,8 @@ namespace Saleschat.Mtls.Http
                     Uri = request.Uri,
                     StatusCode = (int)response.StatusCode,
                     ReasonPhrase = response.ReasonPhrase,
-                    ContentType = response.Content.Headers.ContentType?.ToString(),
-                    HttpVersion = "HTTP/" + response.Version.ToString(2),
+                    ContentType = response.Content.Headers.ContentType?.MediaType,
+                    HttpVersion = VersionText(response.Version),
                     RetryAfter = RetryAfterOf(response),
                 };
 
@@ -111,10 +111,13 @@ namespace Saleschat.Mtls.Http
 
         private HttpRequestMessage BuildMessage(ApiRequest request)
         {
-            var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Uri);
-            foreach (var header in request.Headers)
+            var message = new HttpRequestMessage(MethodOf(request.Method), request.Uri);
+            if (request.Headers != null)
             {
-                message.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                foreach (var header in request.Headers)
+                {
+                    message.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
             }
 
             message.Headers.TryAddWithoutValidation("Accept", AcceptHeader);
@@ -132,6 +135,24 @@ namespace Saleschat.Mtls.Http
 
             return message;
         }
+
+        // The common methods and versions as shared instances: nothing allocated for them per request.
+        private static HttpMethod MethodOf(string method)
+        {
+            switch (method)
+            {
+                case "GET": return HttpMethod.Get;
+                case "POST": return HttpMethod.Post;
+                case "PUT": return HttpMethod.Put;
+                case "DELETE": return HttpMethod.Delete;
+                default: return new HttpMethod(method);
+            }
+        }
+
+        private static string VersionText(Version version) =>
+            version.Major == 2 && version.Minor == 0 ? "HTTP/2.0"
+            : version.Major == 1 && version.Minor == 1 ? "HTTP/1.1"
+            : "HTTP/" + version.ToString(2);
 
         private static async Task<string> ReadBodyAsync(HttpContent content, CancellationToken token)
         {
