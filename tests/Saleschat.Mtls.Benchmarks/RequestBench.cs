@@ -28,6 +28,7 @@ public sealed class RequestBench(BenchContext context, BenchOptions options, Rep
             Add(contenders, $"bare-cmdlet-{p}", $"3d. a bare cmdlet around the raw client, in foreach: the floor for any cmdlet ({label})", () => BareCmdlet(p));
             Add(contenders, $"module-foreach-{p}", $"4. Invoke-SaleschatMtlsRequest in foreach ({label})", () => ModuleForeach(p));
             Add(contenders, $"raw-post-{p}", $"3b. raw HttpClient, sequential JSON POSTs ({label})", () => RawPost(p, 1));
+            Add(contenders, $"bare-pipe-{p}", $"3e. N bodies piped to a bare cmdlet around the raw client: the floor for piping ({label})", () => BarePipe(p));
             Add(contenders, $"module-pipe-{p}", $"5. N bodies piped to one call, sequential ({label})", () => ModulePipe(p, 1));
             Add(contenders, $"raw-post-c{c}-{p}", $"3c. raw HttpClient, {c} concurrent JSON POSTs ({label})", () => RawPost(p, c));
             Add(contenders, $"module-pipe-c{c}-{p}", $"5c. N bodies piped, -ThrottleLimit {c} ({label})", () => ModulePipe(p, c));
@@ -114,15 +115,30 @@ public sealed class RequestBench(BenchContext context, BenchOptions options, Rep
     {
         using HttpClient client = context.NewRawClient(protocol);
         InvokeBareGetCommand.Client = client;
+        ImportBareCmdlets();
+        return options.N / Seconds(context.Run(
+            "$w = [Diagnostics.Stopwatch]::StartNew(); $ok = 0; foreach ($i in 1..$n) { if ((Invoke-BareGet $u) -eq 'plain text body') { $ok++ } }; $w.Elapsed.TotalSeconds; $ok",
+            ("u", Url(protocol, TextRoute)), ("n", options.N)), options.N);
+    }
+
+    private double BarePipe(string protocol)
+    {
+        using HttpClient client = context.NewRawClient(protocol);
+        InvokeBareGetCommand.Client = client;
+        ImportBareCmdlets();
+        context.Run("$items = foreach ($i in 1..$n) { @{ i = $i; name = \"c$i\" } }", ("n", options.N));
+        return options.N / Seconds(context.Run(
+            "$w = [Diagnostics.Stopwatch]::StartNew(); $r = @($items | Invoke-BarePost $u); $w.Elapsed.TotalSeconds; $r.Count",
+            ("u", Url(protocol, EchoRoute))), options.N);
+    }
+
+    private void ImportBareCmdlets()
+    {
         if (!_bareImported)
         {
             context.Run("Import-Module $p", ("p", typeof(InvokeBareGetCommand).Assembly.Location));
             _bareImported = true;
         }
-
-        return options.N / Seconds(context.Run(
-            "$w = [Diagnostics.Stopwatch]::StartNew(); $ok = 0; foreach ($i in 1..$n) { if ((Invoke-BareGet $u) -eq 'plain text body') { $ok++ } }; $w.Elapsed.TotalSeconds; $ok",
-            ("u", Url(protocol, TextRoute)), ("n", options.N)), options.N);
     }
 
     private double ModuleForeach(string protocol)

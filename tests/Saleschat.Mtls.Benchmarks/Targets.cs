@@ -16,6 +16,7 @@ public static class Targets
             AtLeast(report, $"4 foreach >= 0.8 x a bare cmdlet (the floor for any cmdlet, {label})", $"module-foreach-{p}", $"bare-cmdlet-{p}", 0.8);
             AtLeast(report, $"4 foreach >= 50 x curl per process ({label})", $"module-foreach-{p}", $"curl-process-{p}", 50);
             AtLeast(report, $"5 piped sequential >= 0.9 x raw client ({label})", $"module-pipe-{p}", $"raw-post-{p}", 0.9);
+            AtLeast(report, $"5 piped sequential >= 0.8 x a bare piped cmdlet (the floor for piping, {label})", $"module-pipe-{p}", $"bare-pipe-{p}", 0.8);
             Check(report, $"6 one TLS connection per session, sequential ({label})",
                 report[$"connections-foreach-{p}"].Max <= 1 && report[$"connections-pipe-{p}"].Max <= 1,
                 $"foreach max {report[$"connections-foreach-{p}"].Max}, pipe max {report[$"connections-pipe-{p}"].Max}");

@@ -22,7 +22,7 @@ public sealed class BenchmarkSmokeTests
         [
             .. new[] { "h2", "h1" }.SelectMany(p => new[]
             {
-                $"curl-process-{p}", $"curl-reuse-{p}", $"raw-get-{p}", $"bare-cmdlet-{p}", $"module-foreach-{p}", $"raw-post-{p}", $"module-pipe-{p}",
+                $"curl-process-{p}", $"curl-reuse-{p}", $"raw-get-{p}", $"bare-cmdlet-{p}", $"bare-pipe-{p}", $"module-foreach-{p}", $"raw-post-{p}", $"module-pipe-{p}",
                 $"raw-post-c8-{p}", $"module-pipe-c8-{p}", $"connections-foreach-{p}", $"connections-pipe-{p}", $"connections-pipe-c8-{p}",
             }),
             "key-module-2048", "key-openssl-2048", "key-module-4096", "key-openssl-4096",
