@@ -14,7 +14,7 @@ public sealed class JsonConversionTests
     {
         var custom = new PSObject();
         custom.Properties.Add(new PSNoteProperty("name", "Asha"));
-        custom.Properties.Add(new PSNoteProperty("tags", new object[] { "vip", 2, true, null }));
+        custom.Properties.Add(new PSNoteProperty("tags", new object?[] { "vip", 2, true, null }));
         var ordered = new OrderedDictionary { ["a"] = 1, ["b"] = custom, ["when"] = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), ["kind"] = DayOfWeek.Monday, ["x"] = 1.5m };
 
         string json = JsonBody.Serialize(ordered);

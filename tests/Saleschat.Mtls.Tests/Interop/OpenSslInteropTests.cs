@@ -134,7 +134,7 @@ public sealed class OpenSslInteropTests(EngineFixture fixture) : IClassFixture<E
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(pfx));
         string dump = OpenSsl.Ok(dir.Path, "pkcs12", "-in", pfx, "-passin", "pass:" + Password, "-nodes");
         Assert.Contains("-----BEGIN PRIVATE KEY-----", dump);
-        var inPfx = X509Certificate2.CreateFromPem(dump[dump.IndexOf("-----BEGIN CERTIFICATE-----")..]);
+        var inPfx = X509Certificate2.CreateFromPem(dump.AsSpan(dump.IndexOf("-----BEGIN CERTIFICATE-----")));
         Assert.Equal(X509Certificate2.CreateFromPem(File.ReadAllText(cert)).Thumbprint, inPfx.Thumbprint);
         Assert.NotEqual(0, OpenSsl.Run(dir.Path, "pkcs12", "-in", pfx, "-passin", "pass:wrong", "-nodes").ExitCode);
     }

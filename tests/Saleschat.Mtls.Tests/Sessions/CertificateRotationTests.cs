@@ -87,7 +87,7 @@ public sealed class CertificateRotationTests(EmulatorFixture fixture) : IClassFi
     }
 
     [Fact]
-    public void Start_upload_complete_switches_the_session_with_no_failed_call()
+    public async Task Start_upload_complete_switches_the_session_with_no_failed_call()
     {
         var (dir, crt, key) = CurrentPair("Rotate-Me-42");
         using var _ = dir;
@@ -110,7 +110,7 @@ public sealed class CertificateRotationTests(EmulatorFixture fixture) : IClassFi
         var completed = _engine.RunOk("Complete-SaleschatCertificateRotation -CertificatePath $c -KeyPath $k -KeyPassword $pw", ("c", crt), ("k", key), ("pw", pw)).Single();
         Thread.Sleep(300);
         stop.Cancel();
-        var counts = calls.Result.Output.Select(o => (int)o.BaseObject).ToArray();
+        var counts = (await calls).Output.Select(o => (int)o.BaseObject).ToArray();
 
         Assert.Equal("Completed", completed.Properties["State"].Value.ToString());
         string newThumbprint = ((X509Certificate2)completed.Properties["CurrentCertificate"].Value).Thumbprint;
