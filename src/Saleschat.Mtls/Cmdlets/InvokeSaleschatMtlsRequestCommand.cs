@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using Saleschat.Mtls.Errors;
 using Saleschat.Mtls.Http;
 using Saleschat.Mtls.Json;
@@ -43,6 +45,7 @@ namespace Saleschat.Mtls.Cmdlets
         [ValidateNotNullOrEmpty]
         public string OutFile { get; set; }
 
+        // Unset (0 for the timeout, -1 for the retry settings) means the session's value; ValidateRange keeps users to real ones.
         [Parameter]
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; }
@@ -69,7 +72,7 @@ namespace Saleschat.Mtls.Cmdlets
                 _sender = _session.Sender;
                 if (Headers != null && Headers.ContainsKey("Authorization"))
                 {
-                    throw new Errors.SaleschatException(Errors.ErrorIds.AuthorizationHeaderNotAllowed, Errors.ErrorKind.InvalidArgument,
+                    throw new SaleschatException(ErrorIds.AuthorizationHeaderNotAllowed, ErrorKind.InvalidArgument,
                         "-Headers cannot set Authorization: the session sends the API key.", "Authorization");
                 }
 
@@ -109,7 +112,7 @@ namespace Saleschat.Mtls.Cmdlets
             }
         }
 
-        private async System.Threading.Tasks.Task<ApiAnswer> SendAndReadAsync(ApiRequest request, Action<string> log, System.Threading.CancellationToken token) =>
+        private async Task<ApiAnswer> SendAndReadAsync(ApiRequest request, Action<string> log, CancellationToken token) =>
             ApiAnswer.Read(await _sender.SendAsync(request, log, token).ConfigureAwait(false));
 
         private void WriteResult(ApiAnswer answer)
@@ -184,7 +187,7 @@ namespace Saleschat.Mtls.Cmdlets
             {
                 Method = method,
                 Uri = ApiPath.Resolve(_session.BaseUri, Path, _session.OrgId, Query),
-                Timeout = TimeSpan.FromSeconds(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeoutSec : _session.TimeoutSec),
+                Timeout = TimeSpan.FromSeconds(TimeoutSec > 0 ? TimeoutSec : _session.TimeoutSec),
                 Retry = _session.RetryPolicy(
                     MaximumRetryCount >= 0 ? MaximumRetryCount : (int?)null,
                     RetryIntervalSec >= 0 ? RetryIntervalSec : (int?)null),
