@@ -91,7 +91,8 @@ namespace Saleschat.Mtls.Cmdlets
                 RunForItem(() =>
                 {
                     ApiRequest request = BuildRequest();
-                    ready = UntilStopped(() => _window.Submit((log, token) => SendAndReadAsync(request, log, token)));
+                    // As in RunAsync: no log lines are built for a window nobody reads with -Verbose.
+                    ready = UntilStopped(() => _window.Submit((log, token) => SendAndReadAsync(request, IsVerbose ? log : null, token)));
                 });
                 WriteOutcomes(ready);
                 return;

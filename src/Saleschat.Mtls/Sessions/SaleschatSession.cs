@@ -14,30 +14,25 @@ namespace Saleschat.Mtls
     /// </summary>
     public sealed class SaleschatSession : IDisposable
     {
-        private readonly SecureString _apiKey;
+        // The settings the session was made from, with its own read-only copy of the API key: the
+        // properties below read them, and WithCertificate copies them whole.
+        private readonly SessionSettings _settings;
         private MtlsState _state;
 
         private SaleschatSession(SessionSettings settings, Uri baseUri)
         {
-            Environment = settings.BaseUri != null ? SaleschatEnvironment.Custom : settings.Environment;
+            _settings = settings.WithCertificate(settings.Certificate);
+            _settings.ApiKey = settings.ApiKey?.Copy();
+            _settings.ApiKey?.MakeReadOnly();
             BaseUri = baseUri;
-            OrgId = settings.OrgId;
-            _apiKey = settings.ApiKey?.Copy();
-            _apiKey?.MakeReadOnly();
-            ServerCertificateAuthority = settings.ServerCertificateAuthority;
-            TimeoutSec = settings.TimeoutSec;
-            MaximumRetryCount = settings.MaximumRetryCount;
-            RetryIntervalSec = settings.RetryIntervalSec;
-            ExpiryWarningDays = settings.ExpiryWarningDays;
-            MaximumConnections = settings.MaximumConnections;
             _state = new MtlsState(settings.Certificate, NewTransport(settings.Certificate));
         }
 
-        public SaleschatEnvironment Environment { get; }
+        public SaleschatEnvironment Environment => _settings.BaseUri != null ? SaleschatEnvironment.Custom : _settings.Environment;
 
         public Uri BaseUri { get; }
 
-        public string OrgId { get; }
+        public string OrgId => _settings.OrgId;
 
         public X509Certificate2 Certificate => _state.Certificate;
 
@@ -49,22 +44,22 @@ namespace Saleschat.Mtls
 
         public int DaysUntilExpiry => CertificateExpiry.DaysUntilExpiry(Certificate);
 
-        public bool HasApiKey => _apiKey != null;
+        public bool HasApiKey => _settings.ApiKey != null;
 
-        public X509Certificate2 ServerCertificateAuthority { get; }
+        public X509Certificate2 ServerCertificateAuthority => _settings.ServerCertificateAuthority;
 
-        public int TimeoutSec { get; }
+        public int TimeoutSec => _settings.TimeoutSec;
 
-        public int MaximumRetryCount { get; }
+        public int MaximumRetryCount => _settings.MaximumRetryCount;
 
-        public int RetryIntervalSec { get; }
+        public int RetryIntervalSec => _settings.RetryIntervalSec;
 
-        public int ExpiryWarningDays { get; }
+        public int ExpiryWarningDays => _settings.ExpiryWarningDays;
 
-        public int MaximumConnections { get; }
+        public int MaximumConnections => _settings.MaximumConnections;
 
         /// <summary>The sender for API calls: the current certificate's pool and the API key.</summary>
-        internal ApiSender Sender => _state.Sender(_apiKey);
+        internal ApiSender Sender => _state.Sender(_settings.ApiKey);
 
         /// <summary>A sender with no API key, for the hello call (which needs only the certificate).</summary>
         internal ApiSender CertificateOnlySender => _state.Sender(null);
@@ -112,21 +107,7 @@ namespace Saleschat.Mtls
         }
 
         /// <summary>The same host, org, key and trust with another certificate (to prove a rotation's next one).</summary>
-        internal SaleschatSession WithCertificate(X509Certificate2 certificate) =>
-            Create(new SessionSettings
-            {
-                Environment = Environment,
-                BaseUri = Environment == SaleschatEnvironment.Custom ? BaseUri : null,
-                OrgId = OrgId,
-                ApiKey = _apiKey,
-                Certificate = certificate,
-                ServerCertificateAuthority = ServerCertificateAuthority,
-                TimeoutSec = TimeoutSec,
-                MaximumRetryCount = MaximumRetryCount,
-                RetryIntervalSec = RetryIntervalSec,
-                ExpiryWarningDays = ExpiryWarningDays,
-                MaximumConnections = MaximumConnections,
-            });
+        internal SaleschatSession WithCertificate(X509Certificate2 certificate) => Create(_settings.WithCertificate(certificate));
 
         internal RetryPolicy RetryPolicy(int? maximumRetryCount = null, int? retryIntervalSec = null) =>
             new RetryPolicy(maximumRetryCount ?? MaximumRetryCount, TimeSpan.FromSeconds(retryIntervalSec ?? RetryIntervalSec));

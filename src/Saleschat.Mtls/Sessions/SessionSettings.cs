@@ -33,5 +33,13 @@ namespace Saleschat.Mtls.Sessions
         /// HTTP/2 every request shares one connection anyway.
         /// </summary>
         public int MaximumConnections { get; set; } = 8;
+
+        /// <summary>The same settings with another certificate (a copy; this instance is left as it is).</summary>
+        internal SessionSettings WithCertificate(X509Certificate2 certificate)
+        {
+            var copy = (SessionSettings)MemberwiseClone();
+            copy.Certificate = certificate;
+            return copy;
+        }
     }
 }
