@@ -6,7 +6,9 @@
     and the repository's own test host. Tasks:
       Clean    remove bin/, obj/ and out/
       Build    dotnet build -c Release: leaves the importable module in out/Saleschat.Mtls
-      Test     the whole suite (the same command .ci/run uses)
+      Test     builds once, runs xunit (the C# core) and Pester (the cmdlets, in real pwsh) side by side, writes
+               TestResults/xunit.trx and TestResults/pester.xml (NUnit), and prints one line "N passed, N failed"
+               for both suites; fails when anything failed or nothing ran (the command .ci/run uses)
       Bench    the benchmark program; results in out/bench/
       Docs     markdown help from the MAML in en-US/ with PlatyPS, where it is installed
       Package  the PowerShell Gallery layout in out/package/Saleschat.Mtls/<version>, checked by Test-ModuleManifest
@@ -21,8 +23,13 @@ param(
     [string[]] $Task = @('Build'),
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
-    # Package or document the module already in out/ instead of building it first.
-    [switch] $NoBuild
+    # Test, Bench, Docs or Package the module already in out/ instead of building it first.
+    [switch] $NoBuild,
+    # Test: run only the Pester tests with one of these tags (e.g. Edge); -ExcludeTag leaves some out.
+    [string[]] $Tag,
+    [string[]] $ExcludeTag,
+    # Test: the Pester test files or folders to run (default: all of tests/Pester); xunit runs only with the default.
+    [string[]] $TestPath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -50,8 +57,74 @@ function Invoke-Clean {
 
 function Invoke-Build { Invoke-Dotnet build $solution -c $Configuration }
 
+function Get-NuGetPackageFolder {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list
+    ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+function Import-Pester {
+    # Pester comes from NuGet, pinned in tests/tools/TestTools.csproj, never from a gallery.
+    $project = [IO.Path]::Combine($root, 'tests', 'tools', 'TestTools.csproj')
+    Invoke-Dotnet restore $project --verbosity quiet
+    $version = ([xml][IO.File]::ReadAllText($project)).Project.ItemGroup.PackageDownload |
+        Where-Object Include -eq 'Pester' | ForEach-Object { $_.Version.Trim('[', ']') }
+    $manifest = [IO.Path]::Combine((Get-NuGetPackageFolder), 'pester', $version, 'tools', 'Pester.psd1')
+    Import-Module $manifest -Force -Global
+}
+
+function Read-TrxCounts([string] $path) {
+    if (-not [IO.File]::Exists($path)) { return [pscustomobject]@{ Passed = 0; Failed = 0 } }
+    $counters = ([xml][IO.File]::ReadAllText($path)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+}
+
 function Invoke-Test {
-    Invoke-Dotnet test $solution -c $Configuration --logger 'trx;LogFileName=results.trx' --results-directory ([IO.Path]::Combine($root, 'TestResults'))
+    $results = [IO.Path]::Combine($root, 'TestResults')
+    if ([IO.Directory]::Exists($results)) { [IO.Directory]::Delete($results, $true) }
+    $null = [IO.Directory]::CreateDirectory($results)
+    $trx = [IO.Path]::Combine($results, 'xunit.trx')
+
+    # xunit runs in a child process while Pester runs here: two cores, two suites.
+    $xunit = $null
+    if (-not $TestPath) {
+        $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in @('test', $solution, '-c', $Configuration, '--no-build', '--logger', 'trx;LogFileName=xunit.trx', '--results-directory', $results)) { $start.ArgumentList.Add($a) }
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $xunit = [Diagnostics.Process]::Start($start)
+        $xunitOut = $xunit.StandardOutput.ReadToEndAsync()
+        $xunitErr = $xunit.StandardError.ReadToEndAsync()
+    }
+
+    Import-Pester
+    $config = New-PesterConfiguration
+    $config.Run.Path = if ($TestPath) { $TestPath } else { [IO.Path]::Combine($root, 'tests', 'Pester') }
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Normal'
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputFormat = 'NUnitXml'
+    $config.TestResult.OutputPath = [IO.Path]::Combine($results, 'pester.xml')
+    if ($Tag) { $config.Filter.Tag = $Tag }
+    if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag }
+    $pester = Invoke-Pester -Configuration $config
+
+    $unit = [pscustomobject]@{ Passed = 0; Failed = 0 }
+    if ($xunit) {
+        $xunit.WaitForExit()
+        $xunitOut.GetAwaiter().GetResult() | Out-Host
+        $xunitErr.GetAwaiter().GetResult() | Out-Host
+        $unit = Read-TrxCounts $trx
+        if ($xunit.ExitCode -ne 0 -and $unit.Failed -eq 0) { $unit.Failed = 1 }   # a crash or a build error counts
+    }
+
+    $pesterFailed = $pester.FailedCount + $pester.FailedBlocksCount + $pester.FailedContainersCount
+    $passed = $unit.Passed + $pester.PassedCount
+    $failed = $unit.Failed + $pesterFailed
+    "xunit: $($unit.Passed) passed, $($unit.Failed) failed; Pester: $($pester.PassedCount) passed, $pesterFailed failed, $($pester.SkippedCount) skipped" | Out-Host
+    "$passed passed, $failed failed" | Out-Host
+    if ($failed -gt 0 -or $passed -eq 0) { throw "Tests failed ($failed) or none ran." }
 }
 
 function Invoke-Bench {

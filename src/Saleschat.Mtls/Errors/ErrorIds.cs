@@ -39,6 +39,7 @@ namespace Saleschat.Mtls.Errors
         public const string ConnectionClosed = nameof(ConnectionClosed);
         public const string ConnectionRefused = nameof(ConnectionRefused);
         public const string DnsResolutionFailed = nameof(DnsResolutionFailed);
+        public const string ForeignHostRefused = nameof(ForeignHostRefused);
         public const string InvalidApiPath = nameof(InvalidApiPath);
         public const string InvalidBaseUri = nameof(InvalidBaseUri);
         public const string InvalidSessionSetting = nameof(InvalidSessionSetting);

@@ -17,14 +17,13 @@ namespace Saleschat.Mtls.Http
                 throw Invalid(path, "the path is empty");
             }
 
-            // The API key goes only to the session's host: an absolute URL elsewhere would leak it.
-            if (Uri.TryCreate(path, UriKind.Absolute, out Uri absolute) && absolute.Scheme.StartsWith("http", StringComparison.OrdinalIgnoreCase))
-            {
-                if (!string.Equals(absolute.Authority, baseUri.Authority, StringComparison.OrdinalIgnoreCase))
-                {
-                    throw Invalid(path, $"it points at {absolute.Authority}, not the session's host {baseUri.Authority}; the API key is only sent to the session's host");
-                }
+            var origin = new SessionOrigin(baseUri);
 
+            // An absolute URL on the session's own host is accepted as its path; any other host is refused
+            // here for a clear message, and again by the transport's gate on the final URI.
+            if (Uri.TryCreate(path, UriKind.Absolute, out Uri absolute) && IsWebScheme(absolute))
+            {
+                origin.Require(absolute, path);
                 path = absolute.PathAndQuery;
             }
 
@@ -46,8 +45,27 @@ namespace Saleschat.Mtls.Http
                 relative += (relative.IndexOf('?') >= 0 ? "&" : "?") + queryText;
             }
 
-            return new Uri(baseUri, relative);
+            // Backslashes and control characters are never part of a Saleschat path; on Windows "\\host\x"
+            // would name a UNC host. Refuse them rather than let Uri guess.
+            foreach (char c in relative)
+            {
+                if (c == '\\' || char.IsControl(c))
+                {
+                    throw Invalid(path, "it contains a backslash or a control character");
+                }
+            }
+
+            if (!Uri.TryCreate(baseUri, relative, out Uri resolved))
+            {
+                throw Invalid(path, "it is not a valid URI path");
+            }
+
+            origin.Require(resolved, path);
+            return resolved;
         }
+
+        private static bool IsWebScheme(Uri uri) =>
+            uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps;
 
         public static string QueryString(IDictionary query)
         {

@@ -14,9 +14,11 @@ namespace Saleschat.Mtls.Http
     public sealed class MtlsTransport : IDisposable
     {
         private readonly HttpClient _client;
+        private readonly SessionOrigin _origin;
 
-        public MtlsTransport(X509Certificate2 clientCertificate, X509Certificate2 serverAuthority, int maxConnections = 16)
+        public MtlsTransport(Uri baseUri, X509Certificate2 clientCertificate, X509Certificate2 serverAuthority, int maxConnections = 16)
         {
+            _origin = new SessionOrigin(baseUri);
             var handler = new HttpClientHandler
             {
                 // Manual: always present our certificate. .NET Framework's automatic selection may silently
@@ -40,6 +42,8 @@ namespace Saleschat.Mtls.Http
 
         public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
         {
+            // The gate every request passes, whoever built it: the key and certificate go only to the session's host.
+            _origin.Require(request.RequestUri);
             request.Version = TlsPlatform.RequestVersion;
             return _client.SendAsync(request, completion, cancellationToken);
         }

@@ -118,7 +118,7 @@ namespace Saleschat.Mtls
         public void Dispose() => _state.Transport.Dispose();
 
         private MtlsTransport NewTransport(X509Certificate2 certificate) =>
-            new MtlsTransport(certificate, ServerCertificateAuthority, MaximumConnections);
+            new MtlsTransport(BaseUri, certificate, ServerCertificateAuthority, MaximumConnections);
 
         private static void RequirePrivateKey(X509Certificate2 certificate)
         {

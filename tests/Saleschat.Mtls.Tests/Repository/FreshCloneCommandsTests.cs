@@ -15,8 +15,9 @@ public sealed class FreshCloneCommandsTests
     {
         string readme = File.ReadAllText(Path.Combine(Root, "README.md"));
         Assert.Contains("dotnet run --project tests/Saleschat.Mtls.Host -c Release -- examples/Quickstart.ps1 --emulator", readme);
-        Assert.Contains("dotnet test Saleschat.Pwsh.sln -c Release", readme);
-        Assert.Contains("dotnet test Saleschat.Pwsh.sln -c Release", File.ReadAllText(Path.Combine(Root, ".ci", "run")));
+        const string TestCommand = "dotnet tool restore && dotnet tool run pwsh -NoProfile -NonInteractive -File ./build.ps1 -Task Test";
+        Assert.Contains(TestCommand, readme);
+        Assert.Contains(TestCommand, File.ReadAllText(Path.Combine(Root, ".ci", "run")));
 
         // The runner built beside this test assembly, with the same arguments the README gives.
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;

@@ -245,7 +245,7 @@ public sealed class InvokeSaleschatMtlsRequestTests(EmulatorFixture fixture) : I
     public void An_absolute_url_to_another_host_is_refused_so_the_key_cannot_leak()
     {
         var error = Assert.Single(Run("Invoke-SaleschatMtlsRequest 'https://example.com/steal'").Errors);
-        Assert.Equal($"InvalidApiPath,{Cmdlet}", error.FullyQualifiedErrorId);
+        Assert.Equal($"ForeignHostRefused,{Cmdlet}", error.FullyQualifiedErrorId);
     }
 
     [Fact]
