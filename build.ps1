@@ -103,6 +103,8 @@ function Invoke-Test {
     $config.Run.Path = if ($TestPath) { $TestPath } else { [IO.Path]::Combine($root, 'tests', 'Pester') }
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Normal'
+    # Logs (CI, tee) get plain text, not ANSI colour codes.
+    if ([Console]::IsOutputRedirected) { $config.Output.RenderMode = 'Plaintext' }
     $config.TestResult.Enabled = $true
     $config.TestResult.OutputFormat = 'NUnitXml'
     $config.TestResult.OutputPath = [IO.Path]::Combine($results, 'pester.xml')
