@@ -48,3 +48,17 @@ Describe 'HTTP/1.1 where the server offers only that' -Tag 'CI', 'Slow' {
         [long](Get-EmulatorStats $http1).tlsConnections - $before | Should -Be 0
     }
 }
+
+Describe 'The emulator''s --protocols option' -Tag 'CI', 'Slow' {
+    It 'is documented in --help and refuses an unknown value with exit code 2' {
+        $configuration = if ($env:SALESCHAT_TEST_CONFIGURATION) { $env:SALESCHAT_TEST_CONFIGURATION } else { 'Release' }
+        $dll = [IO.Path]::Combine((Get-RepoRoot), 'tests', 'Saleschat.Emulator', 'bin', $configuration, 'net10.0', 'Saleschat.Emulator.dll')
+        $help = & dotnet $dll --help 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0
+        $help | Should -BeLike '*--protocols Http1|Http2|Http1AndHttp2*'
+
+        $bad = & dotnet $dll --protocols Http3 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 2
+        $bad | Should -BeLike "*--protocols: unknown value 'Http3'*"
+    }
+}
