@@ -47,10 +47,12 @@ Describe 'New-SaleschatSession picks the documented mTLS host' -Tag 'CI' {
 Describe 'New-SaleschatSession warns before a certificate expires' -Tag 'CI' {
     BeforeAll {
         $target = @{ BaseUri = 'https://127.0.0.1:9/'; OrgId = 'org-1'; NoDefault = $true }
+        # Key generation is the slow part: one 10-day certificate serves the cases that only read it.
+        $tenDays = New-SaleschatClientKey | New-SaleschatClientCertificate -Organization Acme -ValidityDays 10
     }
 
     It 'warns about a certificate expiring in 10 days, naming the days left, the thumbprint and the rotation cmdlet' {
-        $certificate = New-SaleschatClientKey | New-SaleschatClientCertificate -Organization Acme -ValidityDays 10
+        $certificate = $tenDays
         $session = New-SaleschatSession -Certificate $certificate @target -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable failure
         $failure | Should -BeNullOrEmpty
         $session | Should -HaveCount 1
@@ -62,7 +64,7 @@ Describe 'New-SaleschatSession warns before a certificate expires' -Tag 'CI' {
     }
 
     It '-ExpiryWarningDays lowers the threshold' {
-        $certificate = New-SaleschatClientKey | New-SaleschatClientCertificate -Organization Acme -ValidityDays 10
+        $certificate = $tenDays
         $session = New-SaleschatSession -Certificate $certificate @target -ExpiryWarningDays 5 -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable failure
         $failure | Should -BeNullOrEmpty
         $session | Should -HaveCount 1
@@ -78,8 +80,7 @@ Describe 'New-SaleschatSession warns before a certificate expires' -Tag 'CI' {
     }
 
     It 'refuses a certificate without its private key with CertificateHasNoPrivateKey' {
-        $withKey = New-SaleschatClientKey | New-SaleschatClientCertificate -Organization Acme
-        $publicOnly = [Security.Cryptography.X509Certificates.X509Certificate2]::new($withKey.RawData)   # as uploaded or exported
+        $publicOnly = [Security.Cryptography.X509Certificates.X509Certificate2]::new($tenDays.RawData)   # as uploaded or exported
         $output = [Collections.Generic.List[object]]::new()
         $failure = { New-SaleschatSession -Certificate $publicOnly @target -ErrorAction Stop | ForEach-Object { $output.Add($_) } } |
             Should -Throw -ErrorId "CertificateHasNoPrivateKey,$cmdlet" -PassThru

@@ -382,45 +382,33 @@ function Test-ContainsKeyMaterial {
     $false
 }
 
-$script:ClosingServerType = $null
-
 <#
 .SYNOPSIS
     A TCP listener on 127.0.0.1 that accepts each connection and closes it at once, like an mTLS edge dropping an
-    unknown client certificate; Accepted counts connections. Dispose() stops it.
+    unknown client certificate. Accepted counts connections (counted before the close, so a client that saw the
+    close is counted). Dispose() stops it. Runs in a thread job: no C# to compile.
 #>
 function Start-ClosingServer {
-    if (-not $script:ClosingServerType) {
-        $script:ClosingServerType = Add-Type -PassThru -TypeDefinition @'
-using System;
-using System.Net;
-using System.Net.Sockets;
-using System.Threading;
-using System.Threading.Tasks;
-
-public sealed class SaleschatClosingServer : IDisposable
-{
-    private readonly TcpListener _listener = new TcpListener(IPAddress.Loopback, 0);
-    private int _accepted;
-    public int Accepted { get { return Volatile.Read(ref _accepted); } }
-    public int Port { get { return ((IPEndPoint)_listener.LocalEndpoint).Port; } }
-
-    public SaleschatClosingServer() { _listener.Start(); Task.Run(AcceptLoop); }
-
-    private async Task AcceptLoop()
-    {
-        while (true)
-        {
-            try { using (await _listener.AcceptTcpClientAsync()) { Interlocked.Increment(ref _accepted); } }
-            catch { return; }
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $accepted = [Collections.Concurrent.ConcurrentQueue[int]]::new()
+    $job = Start-ThreadJob -ScriptBlock {
+        $l = $using:listener
+        $q = $using:accepted
+        while ($true) {
+            try { $client = $l.AcceptTcpClient() } catch { break }   # Stop() ends the loop
+            $q.Enqueue(1)
+            $client.Close()
         }
     }
-
-    public void Dispose() { _listener.Stop(); }
-}
-'@ | Where-Object Name -eq 'SaleschatClosingServer'
+    $server = [pscustomobject]@{ Port = $listener.LocalEndpoint.Port; Listener = $listener; Queue = $accepted; Job = $job }
+    $server | Add-Member -MemberType ScriptProperty -Name Accepted -Value { $this.Queue.Count }
+    $server | Add-Member -MemberType ScriptMethod -Name Dispose -Value {
+        $this.Listener.Stop()
+        $null = $this.Job | Wait-Job -Timeout 10
+        Remove-Job $this.Job -Force
     }
-    [SaleschatClosingServer]::new()
+    $server
 }
 
 <#

@@ -4,6 +4,8 @@ BeforeAll {
     Import-TestedModule
     $emulator = Start-TestEmulator
     $pair = New-TestClientPair -Folder (Join-Path $TestDrive 'pair') -Emulator $emulator
+    # A pair that was never uploaded (key generation is the slow part of these tests: one pair serves every case).
+    $stranger = New-TestClientPair -Folder (Join-Path $TestDrive 'stranger') -Name o -NoUpload
 }
 
 AfterAll { Stop-TestEmulator $emulator }
@@ -25,8 +27,7 @@ Describe 'Test-SaleschatMtls' -Tag 'CI' {
     }
 
     It 'diagnoses a certificate that was never uploaded as ClientCertificateRefused' {
-        $other = New-TestClientPair -Folder (Join-Path $TestDrive 'other') -Name o -NoUpload
-        $session = New-SaleschatSession -BaseUri $emulator.BaseUri -OrgId org-1 -CertificatePath $other.CertificatePath -KeyPath $other.KeyPath -ServerCertificateAuthority $emulator.CaCertificate -NoDefault -MaximumRetryCount 0
+        $session = New-SaleschatSession -BaseUri $emulator.BaseUri -OrgId org-1 -CertificatePath $stranger.CertificatePath -KeyPath $stranger.KeyPath -ServerCertificateAuthority $emulator.CaCertificate -NoDefault -MaximumRetryCount 0
         $result = Test-SaleschatMtls -Session $session
 
         $result.Success | Should -BeFalse
@@ -43,7 +44,7 @@ Describe 'Test-SaleschatMtls' -Tag 'CI' {
     }
 
     It 'does not accept another CA in place of the one that signed the server certificate' {
-        $otherCa = New-SaleschatClientKey | New-SaleschatClientCertificate -CommonName 'Not the emulator CA'
+        $otherCa = $stranger.Certificate   # a self-signed certificate, not the emulator's CA
         $session = New-SaleschatSession -BaseUri $emulator.BaseUri -OrgId org-1 -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -ServerCertificateAuthority $otherCa -NoDefault -MaximumRetryCount 0
         (Test-SaleschatMtls -Session $session).Diagnosis.ToString() | Should -BeExactly 'ServerCertificateUntrusted'
     }
@@ -97,8 +98,7 @@ Describe 'Test-SaleschatMtls against an edge that answers 403 for an unknown cer
     AfterAll { Stop-TestEmulator $edge403 }
 
     It 'diagnoses the 403 as ClientCertificateRefused' {
-        $other = New-TestClientPair -Folder (Join-Path $TestDrive 'o403') -Name o -NoUpload
-        $session = New-SaleschatSession -BaseUri $edge403.BaseUri -OrgId org-1 -CertificatePath $other.CertificatePath -KeyPath $other.KeyPath -ServerCertificateAuthority $edge403.CaCertificate -NoDefault
+        $session = New-SaleschatSession -BaseUri $edge403.BaseUri -OrgId org-1 -CertificatePath $stranger.CertificatePath -KeyPath $stranger.KeyPath -ServerCertificateAuthority $edge403.CaCertificate -NoDefault
         $result = Test-SaleschatMtls -Session $session
 
         $result.Diagnosis.ToString() | Should -BeExactly 'ClientCertificateRefused'
