@@ -302,4 +302,203 @@ function Wait-Until {
     }
 }
 
+# --- sessions and emulator (migrate-sessions) ---
+# An emulator with options the default one lacks (another HTTP version offer, another refusal), request keys and
+# read-outs of the emulator's counters, and foreign peers (curl, openssl s_server, a server that drops every
+# connection) for the session, retry, interop and diagnosis tests.
+
+<#
+.SYNOPSIS
+    Start-TestEmulator with extra command-line options, e.g. -ArgumentList '--protocols', 'Http1' (see the
+    emulator's --help). Returns the same object; stop it with Stop-TestEmulator.
+#>
+function Start-TestEmulatorWith {
+    param(
+        [Parameter(Mandatory)] [string[]] $ArgumentList,
+        [string] $ApiKey = $script:TestApiKey,
+        [string[]] $OrgId = @($script:TestOrgId),
+        [int] $TimeoutSec = 60
+    )
+    $dll = [IO.Path]::Combine($script:RepoRoot, 'tests', 'Saleschat.Emulator', 'bin', $script:Configuration, 'net10.0', 'Saleschat.Emulator.dll')
+    if (-not [IO.File]::Exists($dll)) { throw "The emulator is not built ($dll): run ./build.ps1 -Task Build first." }
+    $caPath = [IO.Path]::Combine([IO.Path]::GetTempPath(), "saleschat-emulator-ca-$([guid]::NewGuid().ToString('n')).pem")
+    $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($dll, '--api-key', $ApiKey, '--ca-out', $caPath)) { $start.ArgumentList.Add($a) }
+    foreach ($o in $OrgId) { $start.ArgumentList.Add('--org'); $start.ArgumentList.Add($o) }
+    foreach ($a in $ArgumentList) { $start.ArgumentList.Add($a) }
+    $start.UseShellExecute = $false
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($start)
+    $errors = $process.StandardError.ReadToEndAsync()
+    $line = $process.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait($TimeoutSec * 1000) -or -not $line.Result) {
+        if (-not $process.HasExited) { $process.Kill($true) }
+        $process.WaitForExit()
+        throw "The emulator ($($ArgumentList -join ' ')) did not start within $TimeoutSec s: $($errors.GetAwaiter().GetResult())"
+    }
+    $addresses = $line.Result | ConvertFrom-Json
+    [pscustomobject]@{
+        PSTypeName    = 'SaleschatTest.Emulator'
+        BaseUri       = [uri]$addresses.baseUri
+        ControlUri    = [uri]$addresses.controlUri
+        CaPath        = $addresses.caPem
+        CaCertificate = [Security.Cryptography.X509Certificates.X509Certificate2]::new($addresses.caPem)
+        ApiKey        = $ApiKey
+        OrgId         = $OrgId[0]
+        Process       = $process
+        StdErr        = $errors
+    }
+}
+
+# A key for the emulator's fault routes: every request carrying it is counted under it (/attempts/{key}).
+function New-TestRequestKey { [guid]::NewGuid().ToString('n') }
+
+# How many requests with this key reached the emulator (retries included).
+function Get-EmulatorAttempts {
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Key)
+    (Invoke-RestMethod -Uri ([uri]::new($Emulator.ControlUri, "attempts/$Key"))).attempts
+}
+
+# A phone number no other test used, for contacts (the emulator refuses a second contact with the same phone).
+function New-TestPhone { '+91' + [Random]::Shared.NextInt64(1000000000, 9999999999) }
+
+# A port that was free a moment ago, on 127.0.0.1.
+function Get-FreeTcpPort {
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+# True when text shows a private key: a PEM header, or any base64 line (32+ chars) of the key file.
+function Test-ContainsKeyMaterial {
+    param([Parameter(Mandatory)] [AllowEmptyString()] [string] $Text, [Parameter(Mandatory)] [string] $KeyPem)
+    if ($Text.Contains('PRIVATE KEY-----')) { return $true }
+    foreach ($line in $KeyPem -split "`n") {
+        $line = $line.Trim()
+        if ($line.Length -ge 32 -and -not $line.StartsWith('-----') -and $Text.Contains($line)) { return $true }
+    }
+    $false
+}
+
+<#
+.SYNOPSIS
+    A TCP listener on 127.0.0.1 that accepts each connection and closes it at once, like an mTLS edge dropping an
+    unknown client certificate. Accepted counts connections (counted before the close, so a client that saw the
+    close is counted). Dispose() stops it. Runs in a thread job: no C# to compile.
+#>
+function Start-ClosingServer {
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $accepted = [Collections.Concurrent.ConcurrentQueue[int]]::new()
+    $job = Start-ThreadJob -ScriptBlock {
+        $l = $using:listener
+        $q = $using:accepted
+        while ($true) {
+            try { $client = $l.AcceptTcpClient() } catch { break }   # Stop() ends the loop
+            $q.Enqueue(1)
+            $client.Close()
+        }
+    }
+    $server = [pscustomobject]@{ Port = $listener.LocalEndpoint.Port; Listener = $listener; Queue = $accepted; Job = $job }
+    $server | Add-Member -MemberType ScriptProperty -Name Accepted -Value { $this.Queue.Count }
+    $server | Add-Member -MemberType ScriptMethod -Name Dispose -Value {
+        $this.Listener.Stop()
+        $null = $this.Job | Wait-Job -Timeout 10
+        Remove-Job $this.Job -Force
+    }
+    $server
+}
+
+<#
+.SYNOPSIS
+    curl, run the way Saleschat's documentation runs it: quiet (errors still shown), failing on HTTP errors, bounded
+    in time, never through a proxy. Returns ExitCode and Output (stdout and stderr).
+#>
+function Invoke-TestCurl {
+    param([Parameter(Mandatory)] [string[]] $ArgumentList, [string] $WorkingDirectory = $PWD.ProviderPath)
+    $start = [Diagnostics.ProcessStartInfo]::new('curl')
+    foreach ($a in @('--silent', '--show-error', '--fail', '--max-time', '20', '--noproxy', '*') + $ArgumentList) { $start.ArgumentList.Add($a) }
+    $start.WorkingDirectory = $WorkingDirectory
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($start)
+    try {
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit(30000)) { $process.Kill($true); $process.WaitForExit(); throw "curl did not finish within 30 s." }
+        [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.GetAwaiter().GetResult() + $stderr.GetAwaiter().GetResult() }
+    }
+    finally { $process.Dispose() }
+}
+
+<#
+.SYNOPSIS
+    `openssl s_server -HTTP` on 127.0.0.1 as a foreign mTLS host: a self-signed server certificate (SAN IP:127.0.0.1)
+    made once in Folder, client certificates required (-Verify 1) and checked against ClientCaFile, and the hello
+    route served from a file holding a whole HTTP/1.0 response. It speaks HTTP/1.x only. Stop-OpenSslServer stops it
+    and returns what it printed (verify results, alerts, served files).
+#>
+function Start-OpenSslServer {
+    param(
+        [Parameter(Mandatory)] [string] $Folder,
+        [Parameter(Mandatory)] [string] $ClientCaFile,
+        # -verify_return_error: refuse an unverifiable client with a TLS alert (without it s_server only logs it).
+        [switch] $ReturnVerifyError,
+        [string[]] $ExtraArgument = @()
+    )
+    $key = Join-Path $Folder 'srv.key'
+    $crt = Join-Path $Folder 'srv.crt'
+    if (-not (Test-Path -LiteralPath $crt)) {
+        $made = & openssl req -x509 -newkey rsa:2048 -nodes -keyout $key -out $crt -days 2 -subj '/CN=localhost' -addext 'subjectAltName=IP:127.0.0.1,DNS:localhost' 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "openssl req failed: $made" }
+    }
+    $root = Join-Path $Folder 'www'
+    $hello = [IO.Path]::Combine($root, 'v4', 'orgs', 'org-1', 'mtls', 'hello')
+    $null = [IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($hello))
+    [IO.File]::WriteAllText($hello, "HTTP/1.0 200 ok`r`nContent-Type: text/plain`r`n`r`nHello, world!")
+
+    # The port is free when chosen; another process may take it first, so try a few.
+    foreach ($attempt in 1..3) {
+        $port = Get-FreeTcpPort
+        $start = [Diagnostics.ProcessStartInfo]::new('openssl')
+        $arguments = @('s_server', '-accept', "127.0.0.1:$port", '-cert', $crt, '-key', $key, '-Verify', '1', '-CAfile', $ClientCaFile, '-HTTP')
+        if ($ReturnVerifyError) { $arguments += '-verify_return_error' }
+        foreach ($a in $arguments + $ExtraArgument) { $start.ArgumentList.Add($a) }
+        $start.WorkingDirectory = $root
+        $start.UseShellExecute = $false
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $process = [Diagnostics.Process]::Start($start)
+        $server = [pscustomobject]@{
+            Port            = $port
+            BaseUri         = [uri]"https://127.0.0.1:$port/"
+            CertificatePath = $crt
+            Process         = $process
+            StdOut          = $process.StandardOutput.ReadToEndAsync()
+            StdErr          = $process.StandardError.ReadToEndAsync()
+        }
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while (-not $process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+            $probe = [Net.Sockets.TcpClient]::new()
+            try { $probe.Connect([Net.IPAddress]::Loopback, $port); return $server } catch { Start-Sleep -Milliseconds 50 } finally { $probe.Dispose() }
+        }
+        $output = Stop-OpenSslServer $server
+        if ($attempt -eq 3) { throw "openssl s_server did not listen on 127.0.0.1:${port}: $output" }
+    }
+}
+
+function Stop-OpenSslServer {
+    param([Parameter(Mandatory)] $Server)
+    $p = $Server.Process
+    if (-not $p.HasExited) { $p.Kill($true) }
+    $p.WaitForExit()
+    $text = $Server.StdOut.GetAwaiter().GetResult() + $Server.StdErr.GetAwaiter().GetResult()
+    $p.Dispose()
+    $text
+}
+
 Export-ModuleMember -Function *

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
 namespace Saleschat.Emulator.Standalone;
 
 /// <summary>The standalone program's arguments. Hand-parsed: the emulator must not need packages beyond the shared framework.</summary>
@@ -6,6 +8,9 @@ internal sealed class CommandLine
     public const string Usage =
         "usage: Saleschat.Emulator [--api-key KEY] [--org ORG]... [--refusal TlsAlert|CloseAfterHandshake|Http403]\n" +
         "                          [--upload cert.pem]... [--ca-out path] [--ignore-stdin]\n" +
+        "                          [--protocols Http1|Http2|Http1AndHttp2]\n" +
+        "  --protocols  the HTTP versions offered through ALPN on the mTLS port (default Http1AndHttp2);\n" +
+        "               Http1 is an edge without h2, as many proxies and load balancers are.\n" +
         "Prints one JSON line {\"baseUri\",\"controlUri\",\"caPem\"} and runs until stdin closes or SIGTERM/Ctrl+C.";
 
     public EmulatorOptions Options { get; } = new() { LogToStandardError = true };
@@ -39,6 +44,13 @@ internal sealed class CommandLine
                     result.Options.Refusal = Enum.TryParse<RefusalMode>(mode, ignoreCase: true, out var refusal) && Enum.IsDefined(refusal)
                         ? refusal
                         : throw new FormatException($"--refusal: unknown mode '{mode}'");
+                    break;
+                case "--protocols":
+                    var protocols = ValueAfter(args, ref i);
+                    result.Options.Protocols = Enum.TryParse<HttpProtocols>(protocols, ignoreCase: true, out var offered)
+                                               && offered is HttpProtocols.Http1 or HttpProtocols.Http2 or HttpProtocols.Http1AndHttp2
+                        ? offered
+                        : throw new FormatException($"--protocols: unknown value '{protocols}' (Http1, Http2 or Http1AndHttp2)");
                     break;
                 case "--upload":
                     result.Uploads.Add(ValueAfter(args, ref i));
