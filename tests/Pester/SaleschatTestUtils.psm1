@@ -494,4 +494,25 @@ function New-TestFolder {
     [IO.Directory]::CreateDirectory($path).FullName
 }
 
+<#
+.SYNOPSIS
+    Runs a script block the way a runbook line runs, and sorts everything it wrote: Output, Errors (non-terminating
+    ones and the terminating one, if any), Warnings and Verbose. A test can then assert "exactly one error and no
+    output" whichever way the cmdlet reported it.
+#>
+function Invoke-TestCommand {
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+    $all = @()
+    $thrown = @()
+    try { $all = @(& $ScriptBlock *>&1) }
+    catch { $thrown = @($_) }
+    $isStream = { $_ -is [Management.Automation.ErrorRecord] -or $_ -is [Management.Automation.WarningRecord] -or
+        $_ -is [Management.Automation.VerboseRecord] -or $_ -is [Management.Automation.DebugRecord] -or $_ -is [Management.Automation.InformationRecord] }
+    $output = @($all | Where-Object { -not (& $isStream) })
+    $errors = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] }) + $thrown
+    $warnings = @($all | Where-Object { $_ -is [Management.Automation.WarningRecord] } | ForEach-Object Message)
+    $verbose = @($all | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message)
+    [pscustomobject]@{ Output = $output; Errors = $errors; Warnings = $warnings; Verbose = $verbose }
+}
+
 Export-ModuleMember -Function *
