@@ -1,5 +1,7 @@
 # New-SaleschatClientKey: an owner-only PKCS#8 RSA key that openssl accepts; never replaces a file without -Force.
 BeforeAll {
+    # A user's shell default: build.ps1 runs with 'Stop', which would turn each written error into a thrown one.
+    $ErrorActionPreference = 'Continue'
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
     $cmdlet = 'Saleschat.Mtls.Cmdlets.NewSaleschatClientKeyCommand'
@@ -18,7 +20,7 @@ Describe 'New-SaleschatClientKey' -Tag 'CI' {
         $key.Encrypted | Should -BeFalse
         $key.Path | Should -BeExactly $path
         Get-Content -LiteralPath $path -TotalCount 1 | Should -BeExactly '-----BEGIN PRIVATE KEY-----'
-        (Get-Item -LiteralPath $path).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        if (-not $IsWindows) { (Get-Item -LiteralPath $path).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
         (Get-ChildItem $dir).Name | Should -Be @('client.key')
 
         $der = Join-Path $dir 'pub.der'
@@ -63,12 +65,12 @@ Describe 'New-SaleschatClientKey' -Tag 'CI' {
     It '-Force replaces the file atomically and makes it owner-only again' {
         $path = Join-Path $dir 'client.key'
         [IO.File]::WriteAllText($path, 'old')
-        [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead')
+        if (-not $IsWindows) { [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead') }
 
         $null = New-SaleschatClientKey -Path $path -Force
 
         Get-Content -LiteralPath $path -TotalCount 1 | Should -BeExactly '-----BEGIN PRIVATE KEY-----'
-        (Get-Item -LiteralPath $path).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        if (-not $IsWindows) { (Get-Item -LiteralPath $path).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
         (Get-ChildItem $dir).Name | Should -Be @('client.key')
     }
 

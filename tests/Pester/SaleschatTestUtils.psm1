@@ -366,7 +366,7 @@ function New-OpenSslKey {
     )
     $path = [IO.Path]::Combine($Folder, $Name)
     $null = Invoke-OpenSsl -Ok -WorkingDirectory $Folder (@('genrsa') + $Extra + @('-out', $path, [string]$Bits))
-    [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]'UserRead, UserWrite')
+    if (-not $IsWindows) { [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]'UserRead, UserWrite') }
     $path
 }
 
@@ -432,7 +432,7 @@ function New-TestCertificateIssuedAt {
         $keyPath = [IO.Path]::Combine($Folder, "$Name.key")
         $certPath = [IO.Path]::Combine($Folder, "$Name.crt")
         [IO.File]::WriteAllText($keyPath, $rsa.ExportPkcs8PrivateKeyPem() + "`n", [Text.Encoding]::ASCII)
-        [IO.File]::SetUnixFileMode($keyPath, [IO.UnixFileMode]'UserRead, UserWrite')
+        if (-not $IsWindows) { [IO.File]::SetUnixFileMode($keyPath, [IO.UnixFileMode]'UserRead, UserWrite') }
         [IO.File]::WriteAllText($certPath, $certificate.ExportCertificatePem() + "`n", [Text.Encoding]::ASCII)
         [pscustomobject]@{ Key = $keyPath; Cert = $certPath; Thumbprint = $certificate.Thumbprint }
         $certificate.Dispose()

@@ -1,6 +1,8 @@
 # Test-SaleschatClientCertificate: every named check Saleschat's profile needs, each passed, failed or skipped on its
 # own, so a failing certificate says exactly which rule it breaks.
 BeforeAll {
+    # A user's shell default: build.ps1 runs with 'Stop', which would turn each written error into a thrown one.
+    $ErrorActionPreference = 'Continue'
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
     $allChecks = @(
@@ -54,7 +56,7 @@ Describe 'Test-SaleschatClientCertificate' -Tag 'CI' {
         $result.FailedChecks | Should -Be @('MinimumDaysValid')
     }
 
-    It 'a key file others can read fails KeyFilePermissions, naming the mode' {
+    It 'a key file others can read fails KeyFilePermissions, naming the mode' -Skip:$IsWindows {
         $pair = New-TestCertificateIssuedAt -Folder $dir -IssuedUtc ([DateTime]::UtcNow) -Name 'c'
         [IO.File]::SetUnixFileMode($pair.Key, [IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead')
         $result = Test-Pair $pair.Cert $pair.Key
