@@ -502,3 +502,216 @@ function Stop-OpenSslServer {
 }
 
 Export-ModuleMember -Function *
+
+# --- certificates and keys (migrate-cmdlets) ---
+# Keys and certificates made by the real openssl (a third-party peer, exactly as Saleschat's documentation tells
+# people to make them) or by .NET where openssl 3.0 cannot (a certificate issued in the past or the future);
+# the OS store for one test; scans for secrets in what a user can see.
+
+$script:DocumentedSubject = '/C=IN/ST=Maharashtra/L=Mumbai/O=Acme/OU=Technology/CN=Acme-saleschat-mtls'
+
+function Get-TestDocumentedSubject { $script:DocumentedSubject }
+
+# A SecureString as a user types it into Read-Host -AsSecureString.
+function New-TestSecret {
+    [OutputType([securestring])]
+    param([Parameter(Mandatory)] [string] $Text)
+    ConvertTo-SecureString -String $Text -AsPlainText -Force
+}
+
+<#
+.SYNOPSIS
+    Runs the real openssl with a deadline; returns ExitCode and Output (stdout + stderr). -Ok throws with the
+    output when openssl fails, and returns the output text.
+#>
+function Invoke-OpenSsl {
+    param(
+        [Parameter(Mandatory, Position = 0)] [string[]] $ArgumentList,
+        [string] $WorkingDirectory = $PWD.ProviderPath,
+        [int] $TimeoutSec = 60,
+        [switch] $Ok
+    )
+    $start = [Diagnostics.ProcessStartInfo]::new('openssl')
+    foreach ($a in $ArgumentList) { $start.ArgumentList.Add($a) }
+    $start.WorkingDirectory = $WorkingDirectory
+    $start.UseShellExecute = $false
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($start)
+    try {
+        $process.StandardInput.Close()
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSec * 1000)) {
+            $process.Kill($true); $process.WaitForExit()
+            throw "openssl $($ArgumentList -join ' ') did not finish within $TimeoutSec s."
+        }
+        $result = [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.GetAwaiter().GetResult() + $stderr.GetAwaiter().GetResult() }
+    }
+    finally { $process.Dispose() }
+    if (-not $Ok) { return $result }
+    if ($result.ExitCode -ne 0) { throw "openssl $($ArgumentList -join ' ') failed ($($result.ExitCode)):`n$($result.Output)" }
+    $result.Output
+}
+
+# `openssl genrsa [extra] -out <Folder>/<Name> <Bits>` (OpenSSL 3 writes PKCS#8), then chmod 600. Returns the path.
+function New-OpenSslKey {
+    param(
+        [Parameter(Mandatory)] [string] $Folder,
+        [string] $Name = 'client.key',
+        [int] $Bits = 2048,
+        [string[]] $Extra = @()
+    )
+    $path = [IO.Path]::Combine($Folder, $Name)
+    $null = Invoke-OpenSsl -Ok -WorkingDirectory $Folder (@('genrsa') + $Extra + @('-out', $path, [string]$Bits))
+    if (-not $IsWindows) { [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode]'UserRead, UserWrite') }
+    $path
+}
+
+# The documented `openssl req -x509 -new -key … -days 365 -sha256 -subj …`. Returns the path.
+function New-OpenSslCertificate {
+    param(
+        [Parameter(Mandatory)] [string] $Folder,
+        [Parameter(Mandatory)] [string] $KeyPath,
+        [string] $Name = 'client.crt',
+        [string] $Digest = '-sha256',
+        [string] $PassIn,
+        [string] $Subject = $script:DocumentedSubject,
+        [string[]] $Extra = @()
+    )
+    $path = [IO.Path]::Combine($Folder, $Name)
+    $arguments = @('req', '-x509', '-new', '-key', $KeyPath, '-out', $path, '-days', '365', $Digest, '-subj', $Subject) + $Extra
+    if ($PassIn) { $arguments += @('-passin', "pass:$PassIn") }
+    $null = Invoke-OpenSsl -Ok -WorkingDirectory $Folder $arguments
+    $path
+}
+
+# A key (-Bits, openssl) and its documented certificate; returns Key, Cert and the certificate's Thumbprint.
+function New-OpenSslPair {
+    param(
+        [Parameter(Mandatory)] [string] $Folder,
+        [string] $Name = 'client',
+        [string[]] $KeyExtra = @(),
+        [string] $PassIn
+    )
+    $null = [IO.Directory]::CreateDirectory($Folder)
+    $key = New-OpenSslKey -Folder $Folder -Name "$Name.key" -Extra $KeyExtra
+    $cert = New-OpenSslCertificate -Folder $Folder -KeyPath $key -Name "$Name.crt" -PassIn $PassIn
+    [pscustomobject]@{ Key = $key; Cert = $cert; Thumbprint = [Security.Cryptography.X509Certificates.X509Certificate2]::new($cert).Thumbprint }
+}
+
+<#
+.SYNOPSIS
+    A key file (PKCS#8, mode 0600) and a 365-day certificate with the module's profile (O=Acme, OU=Technology,
+    CN=Acme-saleschat-mtls, CA:FALSE, digitalSignature+keyEncipherment, clientAuth, SHA-256) issued at IssuedUtc,
+    made with .NET because the cmdlets (and openssl 3.0's req) cannot date a certificate in the past or future.
+#>
+function New-TestCertificateIssuedAt {
+    param(
+        [Parameter(Mandatory)] [string] $Folder,
+        [Parameter(Mandatory)] [datetime] $IssuedUtc,
+        [string] $Name = 'old'
+    )
+    $null = [IO.Directory]::CreateDirectory($Folder)
+    $x509 = 'System.Security.Cryptography.X509Certificates'
+    $rsa = [Security.Cryptography.RSA]::Create(2048)
+    try {
+        $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new(
+            'CN=Acme-saleschat-mtls, OU=Technology, O=Acme', $rsa,
+            [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $request.CertificateExtensions.Add((New-Object "$x509.X509BasicConstraintsExtension" $false, $false, 0, $true))
+        $request.CertificateExtensions.Add((New-Object "$x509.X509KeyUsageExtension" ([Security.Cryptography.X509Certificates.X509KeyUsageFlags]'DigitalSignature, KeyEncipherment'), $true))
+        $usages = [Security.Cryptography.OidCollection]::new()
+        $null = $usages.Add([Security.Cryptography.Oid]::new('1.3.6.1.5.5.7.3.2'))
+        $request.CertificateExtensions.Add((New-Object "$x509.X509EnhancedKeyUsageExtension" $usages, $false))
+        $request.CertificateExtensions.Add((New-Object "$x509.X509SubjectKeyIdentifierExtension" $request.PublicKey, $false))
+        $notBefore = [DateTimeOffset]::new([datetime]::SpecifyKind($IssuedUtc, 'Utc'))
+        $certificate = $request.CreateSelfSigned($notBefore, $notBefore.AddDays(365))
+        $keyPath = [IO.Path]::Combine($Folder, "$Name.key")
+        $certPath = [IO.Path]::Combine($Folder, "$Name.crt")
+        [IO.File]::WriteAllText($keyPath, $rsa.ExportPkcs8PrivateKeyPem() + "`n", [Text.Encoding]::ASCII)
+        if (-not $IsWindows) { [IO.File]::SetUnixFileMode($keyPath, [IO.UnixFileMode]'UserRead, UserWrite') }
+        [IO.File]::WriteAllText($certPath, $certificate.ExportCertificatePem() + "`n", [Text.Encoding]::ASCII)
+        [pscustomobject]@{ Key = $keyPath; Cert = $certPath; Thumbprint = $certificate.Thumbprint }
+        $certificate.Dispose()
+    }
+    finally { $rsa.Dispose() }
+}
+
+# Puts a certificate in CurrentUser\My (on Linux .NET keeps that store under ~/.dotnet); undo with Remove-TestStoreCertificate.
+function Add-TestStoreCertificate {
+    param([Parameter(Mandatory)] [Security.Cryptography.X509Certificates.X509Certificate2] $Certificate)
+    $store = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
+    try { $store.Open('ReadWrite'); $store.Add($Certificate) } finally { $store.Dispose() }
+}
+
+function Remove-TestStoreCertificate {
+    param([Parameter(Mandatory)] [Security.Cryptography.X509Certificates.X509Certificate2] $Certificate)
+    $store = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
+    try { $store.Open('ReadWrite'); $store.Remove($Certificate) } finally { $store.Dispose() }
+}
+
+# How many certificates with this thumbprint CurrentUser\My holds (0 proves a test cleaned up).
+function Get-TestStoreCount {
+    param([Parameter(Mandatory)] [string] $Thumbprint)
+    $store = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
+    try {
+        $store.Open('ReadOnly')
+        $store.Certificates.Find('FindByThumbprint', $Thumbprint, $false).Count
+    }
+    finally { $store.Dispose() }
+}
+
+<#
+.SYNOPSIS
+    Whether a private key leaked into text: any PEM private-key armour, or any base64 line (32+ characters) of
+    the key's PEM body.
+#>
+function Test-KeyMaterialVisible {
+    param([Parameter(Mandatory)] [AllowEmptyString()] [string] $Text, [Parameter(Mandatory)] [string] $KeyPem)
+    if ($Text.Contains('PRIVATE KEY-----')) { return $true }
+    foreach ($line in $KeyPem.Split("`n")) {
+        $line = $line.Trim()
+        if ($line.Length -ge 32 -and -not $line.StartsWith('-----') -and $Text.Contains($line)) { return $true }
+    }
+    $false
+}
+
+# The names and SHA-256 of every file in a folder, to prove that a failed call changed nothing and left nothing.
+function Get-FolderSnapshot {
+    param([Parameter(Mandatory)] [string] $Folder)
+    @(Get-ChildItem -LiteralPath $Folder -File -Force | Sort-Object Name | ForEach-Object {
+        '{0} {1}' -f $_.Name, (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash
+    })
+}
+
+# A fresh, empty folder under Parent (usually $TestDrive), so each It sees only its own files.
+function New-TestFolder {
+    param([Parameter(Mandatory)] [string] $Parent)
+    $path = [IO.Path]::Combine($Parent, [guid]::NewGuid().ToString('n').Substring(0, 12))
+    [IO.Directory]::CreateDirectory($path).FullName
+}
+
+<#
+.SYNOPSIS
+    Runs a script block the way a runbook line runs, and sorts everything it wrote: Output, Errors (non-terminating
+    ones and the terminating one, if any), Warnings and Verbose. A test can then assert "exactly one error and no
+    output" whichever way the cmdlet reported it.
+#>
+function Invoke-TestCommand {
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+    $all = @()
+    $thrown = @()
+    try { $all = @(& $ScriptBlock *>&1) }
+    catch { $thrown = @($_) }
+    $isStream = { $_ -is [Management.Automation.ErrorRecord] -or $_ -is [Management.Automation.WarningRecord] -or
+        $_ -is [Management.Automation.VerboseRecord] -or $_ -is [Management.Automation.DebugRecord] -or $_ -is [Management.Automation.InformationRecord] }
+    $output = @($all | Where-Object { -not (& $isStream) })
+    $errors = @($all | Where-Object { $_ -is [Management.Automation.ErrorRecord] }) + $thrown
+    $warnings = @($all | Where-Object { $_ -is [Management.Automation.WarningRecord] } | ForEach-Object Message)
+    $verbose = @($all | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | ForEach-Object Message)
+    [pscustomobject]@{ Output = $output; Errors = $errors; Warnings = $warnings; Verbose = $verbose }
+}
+
+Export-ModuleMember -Function *
