@@ -110,6 +110,8 @@ function Invoke-Test {
     $config.TestResult.OutputPath = [IO.Path]::Combine($results, 'pester.xml')
     if ($Tag) { $config.Filter.Tag = $Tag }
     if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag }
+    # Tests run with PowerShell's default preference, as users' scripts do, not this script's 'Stop'.
+    $ErrorActionPreference = 'Continue'
     $pester = Invoke-Pester -Configuration $config
 
     $unit = [pscustomobject]@{ Passed = 0; Failed = 0 }
