@@ -114,7 +114,7 @@ function Invoke-TestPwsh {
 #>
 function Start-TestEmulator {
     param(
-        [ValidateSet('TlsAlert', 'CloseAfterHandshake', 'Http403')] [string] $Refusal,
+        [ValidateSet('TlsAlert', 'CloseAfterHandshake', 'Http403', 'NginxPage')] [string] $Refusal,
         [string] $ApiKey = $script:TestApiKey,
         [string[]] $OrgId = @($script:TestOrgId),
         [string[]] $Upload = @(),
@@ -542,8 +542,8 @@ function Stop-TestEdge {
 
 <#
 .SYNOPSIS
-    The hello call with curl, as Saleschat's docs test it: --cert/--key, --cacert unless -NoCa, the API key unless
-    -NoApiKey. Returns ExitCode, StatusCode, Body, Error and Verdict: Success, ApiKeyRejected, WrongOrganization,
+    The hello call with curl, as Saleschat's docs test it: --cert/--key, --cacert unless -NoCa, the API key unless it
+    is empty. Returns ExitCode, StatusCode, Body, Error and Verdict: Success, ApiKeyRejected, WrongOrganization,
     Refused (the client certificate: a TLS failure or an HTTP 400/403/495/496), ServerNameMismatch or
     ServerCertificateUntrusted.
 #>
@@ -554,14 +554,16 @@ function Invoke-TestCurl {
         [string] $ApiKey = $Edge.ApiKey,
         [string] $OrgId = $Edge.OrgId,
         [switch] $NoCa,
-        [switch] $Http1
+        [switch] $Http1,
+        # 'localhost' asks for a name the edge's certificate (made for 127.0.0.1) does not carry.
+        [string] $HostName = '127.0.0.1'
     )
     $curl = Get-EdgeTool curl
     $arguments = @('-sS', '--max-time', '10', '-o', '-', '-w', '\n%{http_code}', '--cert', $Pair.CertificatePath, '--key', $Pair.KeyPath)
     if (-not $NoCa) { $arguments += @('--cacert', $Edge.CaPath) }
     if ($ApiKey) { $arguments += @('-H', "Authorization: Bearer $ApiKey") }
     if ($Http1) { $arguments += '--http1.1' }
-    $arguments += [uri]::new($Edge.BaseUri, "v4/orgs/$OrgId/mtls/hello").AbsoluteUri
+    $arguments += "https://$($HostName):$($Edge.Port)/v4/orgs/$OrgId/mtls/hello"
     $errorFile = [IO.Path]::GetTempFileName()
     try {
         $output = (& $curl @arguments 2>$errorFile) -join "`n"
