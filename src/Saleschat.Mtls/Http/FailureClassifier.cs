@@ -57,7 +57,7 @@ namespace Saleschat.Mtls.Http
             }
 
             string messages = string.Empty;
-            bool sslStreamDisposed = false, socketError = false;
+            bool sslStreamDisposed = false, socketError = false, duringHandshake = false;
             for (Exception e = exception; e != null; e = e.InnerException)
             {
                 if (e is ObjectDisposedException disposed && (disposed.ObjectName ?? string.Empty).EndsWith("SslStream", StringComparison.Ordinal))
@@ -83,10 +83,14 @@ namespace Saleschat.Mtls.Http
                     }
                 }
 
+                // A close during the handshake (AuthenticationException) may be a plain drop; only one after it is TLS 1.3's refusal.
+                duringHandshake |= e is AuthenticationException;
                 messages += " " + e.Message.ToLowerInvariant();
                 if (e is AuthenticationException && messages.Contains("remote certificate"))
                 {
-                    return FailureKind.ServerCertificateUntrusted;
+                    // With no CA given, .NET names every policy error ("RemoteCertificateNameMismatch,
+                    // RemoteCertificateChainErrors"): the name is the one a -ServerCertificateAuthority cannot fix.
+                    return messages.Contains("remotecertificatenamemismatch") ? FailureKind.ServerNameMismatch : FailureKind.ServerCertificateUntrusted;
                 }
             }
 
@@ -125,7 +129,7 @@ namespace Saleschat.Mtls.Http
 
             foreach (string syscall in OpenSslSyscall)
             {
-                if (!socketError && messages.Contains(syscall))
+                if (!socketError && !duringHandshake && !messages.Contains("handshake failed") && messages.Contains(syscall))
                 {
                     return FailureKind.ClientCertificateRefused;
                 }
