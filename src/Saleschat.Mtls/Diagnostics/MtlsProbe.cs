@@ -110,7 +110,7 @@ namespace Saleschat.Mtls.Diagnostics
                 case FailureKind.ClientCertificateRefused:
                 case FailureKind.ConnectionClosed:
                     string alert = FailureClassifier.AlertName(ex);
-                    string said = alert != null ? "TLS alert " + alert : ex.Failure == FailureKind.ConnectionClosed ? "connection closed after the handshake" : "TLS refusal";
+                    string said = alert != null ? "TLS alert " + alert.Replace('_', ' ') : ex.Failure == FailureKind.ConnectionClosed ? "connection closed after the handshake" : "TLS refusal";
                     return ExpiredNow(notAfter) || alert == "certificate_expired" ? Expired(result, notAfter, said) : Refused(result, said);
                 case FailureKind.ServerCertificateUntrusted:
                     return Diagnose(result, MtlsDiagnosis.ServerCertificateUntrusted,

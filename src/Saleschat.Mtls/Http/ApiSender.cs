@@ -214,7 +214,8 @@ namespace Saleschat.Mtls.Http
         private static string AlertText(Exception ex)
         {
             string alert = FailureClassifier.AlertName(ex);
-            return alert == null ? string.Empty : $" (TLS alert {alert})";
+            // "unknown ca", as OpenSSL and people write it; AlertName keeps RFC 8446's unknown_ca for code.
+            return alert == null ? string.Empty : $" (TLS alert {alert.Replace('_', ' ')})";
         }
 
         private static string OneLine(string text) => text.Replace("\r", " ").Replace("\n", " ");
