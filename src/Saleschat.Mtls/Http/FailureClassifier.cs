@@ -47,7 +47,8 @@ namespace Saleschat.Mtls.Http
         // OpenSSL's SSL_ERROR_SYSCALL (5): the peer ended the TLS session without close_notify. Right after the
         // handshake, with no socket error under it, that is TLS 1.3's late refusal (dotnet/runtime prints it as
         // "OpenSSL error - 5" or by name, depending on the version).
-        private static readonly string[] OpenSslSyscall = { "openssl error - 5", "openssl error - ssl_error_syscall" };
+        // Seen from haproxy over TLS 1.3 as "Operation failed with error - 5." (Interop+OpenSsl+SslException).
+        private static readonly string[] OpenSslSyscall = { "error - 5.", "openssl error - 5", "error - ssl_error_syscall" };
 
         public static FailureKind Classify(Exception exception, bool timedOut)
         {

@@ -87,6 +87,13 @@ public sealed class FailureClassifierTests
             FailureKind.ClientCertificateRefused
         },
         {
+            "seen: haproxy over TLS 1.3, the SslException of the first read says only \"error - 5\"",
+            new HttpRequestException("An error occurred while sending the request.",
+                new IOException("The read operation failed, see inner exception.",
+                    new Exception("Operation failed with error - 5."))),
+            FailureKind.ClientCertificateRefused
+        },
+        {
             "SSL_ERROR_SYSCALL by name (newer runtimes)",
             new HttpRequestException("An error occurred while sending the request.",
                 new IOException("The decryption operation failed, see inner exception.",
