@@ -43,8 +43,9 @@ namespace Saleschat.Mtls.Diagnostics
                     Method = "GET",
                     Uri = result.Uri,
                     Timeout = TimeSpan.FromSeconds(session.TimeoutSec),
-                    // One retry at most: the common failure, a certificate not uploaded yet, looks like a
-                    // dropped connection, and a person waiting for the diagnosis should not sit through backoff.
+                    // One retry at most: a recognised refusal is never retried (RetryPolicy), but a close right after
+                    // the handshake over HTTP/1.1 looks exactly like a dropped connection, and a person waiting for
+                    // the diagnosis should not sit through backoff.
                     Retry = session.RetryPolicy(Math.Min(session.MaximumRetryCount, 1)),
                 };
                 // What real traffic sends: the certificate and, when the session has one, the API key. The documented
