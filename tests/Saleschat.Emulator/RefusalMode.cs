@@ -14,4 +14,10 @@ public enum RefusalMode
 
     /// <summary>The handshake completes and every request answers 403 with code 4030002.</summary>
     Http403,
+
+    /// <summary>
+    /// nginx `ssl_verify_client on`: the handshake completes and every request answers 400 text/html with nginx's page
+    /// "400 The SSL certificate error" (unknown certificate) or "400 No required SSL certificate was sent" (none).
+    /// </summary>
+    NginxPage,
 }

@@ -69,17 +69,15 @@ namespace Saleschat.Mtls.Cmdlets
         }
 
         /// <summary>
-        /// An expired certificate is still output (to inspect or rotate it) but with its own error, distinct
-        /// from "not found", so a script running with -ErrorAction Stop halts on it.
+        /// An expired certificate is output with a warning, as New-SaleschatSession and every other cmdlet that loads
+        /// one do: it can still be inspected, tested (Test-SaleschatClientCertificate) and rotated away from.
         /// </summary>
         private void WarnAboutValidity(X509Certificate2 certificate)
         {
             DateTime now = DateTime.UtcNow;
             if (CertificateExpiry.IsExpired(certificate, now))
             {
-                WriteError(ToErrorRecord(new SaleschatException(ErrorIds.CertificateExpired, ErrorKind.InvalidData,
-                    $"The certificate '{certificate.Subject}' ({certificate.Thumbprint}) expired on {certificate.NotAfter.ToUniversalTime():u}. Saleschat will refuse it: make and upload a new one (Start-SaleschatCertificateRotation).",
-                    certificate)));
+                WriteWarning($"The certificate '{certificate.Subject}' ({certificate.Thumbprint}) expired on {certificate.NotAfter.ToUniversalTime():u}. Saleschat will refuse it: make and upload a new one (Start-SaleschatCertificateRotation).");
             }
             else if (CertificateExpiry.IsNotYetValid(certificate, now))
             {

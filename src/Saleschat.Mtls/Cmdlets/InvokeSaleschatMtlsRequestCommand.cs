@@ -120,7 +120,8 @@ namespace Saleschat.Mtls.Cmdlets
         {
             if (!answer.Response.IsSuccess)
             {
-                WriteError(ToApiErrorRecord(ApiError.From(answer.Response)));
+                // Through a refusing edge the error names the cause (certificate refused or expired, key rejected).
+                WriteError(ToApiErrorRecord(ApiError.From(answer.Response, _session.NotAfter)));
                 return;
             }
 

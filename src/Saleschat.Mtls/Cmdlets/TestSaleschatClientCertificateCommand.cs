@@ -7,14 +7,23 @@ using Saleschat.Mtls.Certificates;
 
 namespace Saleschat.Mtls.Cmdlets
 {
-    [Cmdlet(VerbsDiagnostic.Test, "SaleschatClientCertificate")]
+    [Cmdlet(VerbsDiagnostic.Test, "SaleschatClientCertificate", DefaultParameterSetName = CertificateSet)]
     [OutputType(typeof(CertificateTestResult), typeof(bool))]
     public sealed class TestSaleschatClientCertificateCommand : SaleschatCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        private const string CertificateSet = "Certificate";
+        private const string PathSet = "Path";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = CertificateSet)]
         [Alias("Cert")]
         [ValidateNotNull]
         public X509Certificate2 Certificate { get; set; }
+
+        /// <summary>A certificate file (PEM, DER or PFX), checked as it is: an expired one is checked, not refused.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [Alias("FullName", "CertificatePath")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -36,7 +45,9 @@ namespace Saleschat.Mtls.Cmdlets
             {
                 string keyPath = ResolvePath(KeyPath);
                 RsaPrivateCrtKeyParameters key = keyPath == null ? null : ClientCertificateReader.ReadKeyFile(keyPath, KeyPassword);
-                CertificateTestResult result = new CertificateRequirements().Check(Certificate, key, keyPath, MinimumDaysValid, DateTime.UtcNow);
+                // The file alone, without the key: a key that does not match is a failed check here, not an error.
+                X509Certificate2 certificate = Certificate ?? ClientCertificateReader.FromFiles(ResolvePath(Path), null, KeyPassword);
+                CertificateTestResult result = new CertificateRequirements().Check(certificate, key, keyPath, MinimumDaysValid, DateTime.UtcNow);
                 foreach (CertificateCheck check in result.Checks)
                 {
                     WriteVerbose(check.ToString());

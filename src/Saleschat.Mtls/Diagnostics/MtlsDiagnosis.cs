@@ -13,5 +13,11 @@ namespace Saleschat.Mtls
         Timeout,
         WrongOrganization,
         UnexpectedResponse,
+
+        /// <summary>The TLS handshake succeeded and the server answered 401: the API key, not the certificate.</summary>
+        ApiKeyRejected,
+
+        /// <summary>The server's certificate does not name the host asked for, even when its CA was given.</summary>
+        ServerNameMismatch,
     }
 }

@@ -10,7 +10,9 @@ namespace Saleschat.Mtls.Diagnostics
 {
     /// <summary>
     /// Saleschat's documented test: GET /v4/orgs/{orgId}/mtls/hello with the client certificate answers
-    /// 200 text/plain "Hello, world!". Never throws for a failed check: every failure becomes a diagnosis.
+    /// 200 text/plain "Hello, world!". Never throws for a failed check: every failure becomes a diagnosis
+    /// whose message is one line a person can act on; the platform's own exception text goes to the log
+    /// (-Verbose) and stays in the inner exception, never in the message.
     /// </summary>
     public static class MtlsProbe
     {
@@ -41,15 +43,19 @@ namespace Saleschat.Mtls.Diagnostics
                     Method = "GET",
                     Uri = result.Uri,
                     Timeout = TimeSpan.FromSeconds(session.TimeoutSec),
-                    // One retry at most: the common failure, a certificate not uploaded yet, looks like a
-                    // dropped connection, and a person waiting for the diagnosis should not sit through backoff.
+                    // One retry at most: a recognised refusal is never retried (RetryPolicy), but a close right after
+                    // the handshake over HTTP/1.1 looks exactly like a dropped connection, and a person waiting for
+                    // the diagnosis should not sit through backoff.
                     Retry = session.RetryPolicy(Math.Min(session.MaximumRetryCount, 1)),
                 };
-                ApiResponse response = await session.CertificateOnlySender.SendAsync(request, log, cancellationToken).ConfigureAwait(false);
+                // What real traffic sends: the certificate and, when the session has one, the API key. The documented
+                // curl omits the key, so a host may not need it; sending it is never wrong, and a host that checks it
+                // (Saleschat's docs: "the right API key and client certificate") would otherwise answer 401.
+                ApiResponse response = await session.Sender.SendAsync(request, log, cancellationToken).ConfigureAwait(false);
                 result.StatusCode = response.StatusCode;
                 result.Body = response.Body;
                 result.HttpVersion = response.HttpVersion;
-                return FromResponse(result, response, certificate.NotAfter);
+                return FromResponse(result, response, certificate.NotAfter, session.HasApiKey);
             }
             catch (TransportException ex)
             {
@@ -65,29 +71,27 @@ namespace Saleschat.Mtls.Diagnostics
             }
         }
 
-        private static MtlsTestResult FromResponse(MtlsTestResult result, ApiResponse response, DateTime notAfter)
+        private static MtlsTestResult FromResponse(MtlsTestResult result, ApiResponse response, DateTime notAfter, bool hasApiKey)
         {
             if (response.StatusCode == 200 && (response.Body ?? string.Empty).Trim() == ExpectedBody)
             {
                 return Diagnose(result, MtlsDiagnosis.Success, $"mTLS works: {result.Uri} answered '{ExpectedBody}' over {response.HttpVersion}.");
             }
 
-            if (response.StatusCode == 403 || response.StatusCode == 401)
+            ApiError error = ApiError.From(response);
+            switch (ResponseRefusal.Of(response, error.SaleschatCode))
             {
-                ApiError error = ApiError.From(response);
-                if (error.SaleschatCode == 4030001)
-                {
+                case RefusalKind.Organization:
                     return Diagnose(result, MtlsDiagnosis.WrongOrganization,
                         $"The server accepted the certificate but refused the org in {result.Uri.AbsolutePath} ({error.SaleschatCode} {error.SaleschatMessage}). Check -OrgId: the certificate must be uploaded in that org's Settings > mTLS.");
-                }
-
-                if (ExpiredNow(notAfter))
-                {
-                    return Expired(result, notAfter);
-                }
-
-                return Diagnose(result, MtlsDiagnosis.ClientCertificateRefused,
-                    $"The server answered {response.StatusCode}: it did not accept the client certificate. Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment ({result.Uri.Host}), then test again.");
+                case RefusalKind.ApiKey:
+                    return Diagnose(result, MtlsDiagnosis.ApiKeyRejected, hasApiKey
+                        ? $"The server accepted the client certificate but rejected the API key (HTTP {response.StatusCode}). Check -ApiKey (or SALESCHAT_API_KEY) for this environment and org, then test again."
+                        : $"The server accepted the client certificate but wants an API key (HTTP {response.StatusCode}). Give the session one with -ApiKey (or SALESCHAT_API_KEY), then test again.");
+                case RefusalKind.ClientCertificate:
+                    string page = ResponseRefusal.NginxPageTitle(response.Body);
+                    string said = page != null ? $"HTTP {response.StatusCode} '{page}'" : $"HTTP {response.StatusCode}";
+                    return ExpiredNow(notAfter) ? Expired(result, notAfter, said) : Refused(result, said);
             }
 
             if (response.StatusCode == 404)
@@ -106,12 +110,15 @@ namespace Saleschat.Mtls.Diagnostics
             {
                 case FailureKind.ClientCertificateRefused:
                 case FailureKind.ConnectionClosed:
-                    return ExpiredNow(notAfter)
-                        ? Expired(result, notAfter)
-                        : Diagnose(result, MtlsDiagnosis.ClientCertificateRefused,
-                            $"The server refused the client certificate ({FailureClassifier.InnermostMessage(ex)}). Is it uploaded in Saleschat (Settings > mTLS > Upload Certificate) for this environment ({result.Uri.Host})? UAT and Production keep separate lists.");
+                    string alert = FailureClassifier.AlertName(ex);
+                    string said = alert != null ? "TLS alert " + alert.Replace('_', ' ') : ex.Failure == FailureKind.ConnectionClosed ? "connection closed after the handshake" : "TLS refusal";
+                    return ExpiredNow(notAfter) || alert == "certificate_expired" ? Expired(result, notAfter, said) : Refused(result, said);
                 case FailureKind.ServerCertificateUntrusted:
-                    return Diagnose(result, MtlsDiagnosis.ServerCertificateUntrusted, ex.Message);
+                    return Diagnose(result, MtlsDiagnosis.ServerCertificateUntrusted,
+                        $"The server's certificate for {result.Uri.Host} is not trusted. For a private test host, pass its CA with -ServerCertificateAuthority; for Saleschat's own hosts, check the system's CA store and any TLS-inspecting proxy.");
+                case FailureKind.ServerNameMismatch:
+                    return Diagnose(result, MtlsDiagnosis.ServerNameMismatch,
+                        $"The server's certificate is not for the name {result.Uri.Host}. Check -BaseUri: use the host name the server's certificate was issued for.");
                 case FailureKind.DnsFailure:
                     return Diagnose(result, MtlsDiagnosis.DnsFailure, ex.Message);
                 case FailureKind.ConnectionRefused:
@@ -123,11 +130,16 @@ namespace Saleschat.Mtls.Diagnostics
             }
         }
 
+        private static MtlsTestResult Refused(MtlsTestResult result, string said) =>
+            Diagnose(result, MtlsDiagnosis.ClientCertificateRefused,
+                $"The server refused the client certificate ({said}). Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment ({result.Uri.Host}), then test again; UAT and Production keep separate lists.");
+
         private static bool ExpiredNow(DateTime notAfter) => notAfter.ToUniversalTime() < DateTime.UtcNow;
 
-        private static MtlsTestResult Expired(MtlsTestResult result, DateTime notAfter) =>
-            Diagnose(result, MtlsDiagnosis.ClientCertificateExpired,
-                $"The client certificate expired on {notAfter.ToUniversalTime():u}. Make a new one, upload it, and rotate (Start-SaleschatCertificateRotation).");
+        private static MtlsTestResult Expired(MtlsTestResult result, DateTime notAfter, string said) =>
+            Diagnose(result, MtlsDiagnosis.ClientCertificateExpired, ExpiredNow(notAfter)
+                ? $"The server refused the client certificate, which expired on {notAfter.ToUniversalTime():u} ({said}). Make a new one, upload it, and rotate (Start-SaleschatCertificateRotation)."
+                : $"The server refused the client certificate as expired ({said}). Check this machine's clock and the certificate's dates, or make a new one and rotate (Start-SaleschatCertificateRotation).");
 
         private static MtlsTestResult Diagnose(MtlsTestResult result, MtlsDiagnosis diagnosis, string message)
         {

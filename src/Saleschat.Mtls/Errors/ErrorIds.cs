@@ -50,6 +50,8 @@ namespace Saleschat.Mtls.Errors
         public const string SaleschatApiError = nameof(SaleschatApiError);
         public const string ServerCertificateUntrusted = nameof(ServerCertificateUntrusted);
         public const string ServerRefusedClientCertificate = nameof(ServerRefusedClientCertificate);
+        public const string ApiKeyRejected = nameof(ApiKeyRejected);
+        public const string ServerNameMismatch = nameof(ServerNameMismatch);
 
         // Rotation
         public const string NextCertificateNotAccepted = nameof(NextCertificateNotAccepted);

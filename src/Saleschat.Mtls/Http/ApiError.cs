@@ -12,7 +12,12 @@ namespace Saleschat.Mtls.Http
     public sealed class ApiError : SaleschatException
     {
         private ApiError(ApiResponse response, long? code, string codeName, string description)
-            : base(ErrorIds.SaleschatApiError, KindFor(response.StatusCode), MessageFor(response, code, codeName, description), response.Uri)
+            : this(ErrorIds.SaleschatApiError, KindFor(response.StatusCode), MessageFor(response, code, codeName, description), response, code, codeName, description)
+        {
+        }
+
+        private ApiError(string errorId, ErrorKind kind, string message, ApiResponse response, long? code, string codeName, string description)
+            : base(errorId, kind, message, response.Uri)
         {
             Response = response;
             SaleschatCode = code;
@@ -29,6 +34,42 @@ namespace Saleschat.Mtls.Http
         public string SaleschatMessage { get; }
 
         public string Description { get; }
+
+        /// <summary>
+        /// The error for an answer through an mTLS edge: when the answer is the edge refusing the certificate (or
+        /// the key), the error names that cause, with its own id and category, instead of "returned 400".
+        /// </summary>
+        /// <param name="response">The answer.</param>
+        /// <param name="certificateNotAfter">The client certificate's expiry: a refusal after it says "expired".</param>
+        public static ApiError From(ApiResponse response, DateTime certificateNotAfter)
+        {
+            ApiError plain = From(response);
+            string target = $"{response.Method} {response.Uri}";
+            string status = $"HTTP {response.StatusCode}";
+            switch (ResponseRefusal.Of(response, plain.SaleschatCode))
+            {
+                case RefusalKind.ClientCertificate:
+                    string page = ResponseRefusal.NginxPageTitle(response.Body);
+                    string said = page != null ? $"{status} '{page}'" : status;
+                    ErrorKind kind = response.StatusCode == 403 ? ErrorKind.PermissionDenied : ErrorKind.SecurityError;
+                    if (certificateNotAfter.ToUniversalTime() < DateTime.UtcNow)
+                    {
+                        return new ApiError(ErrorIds.CertificateExpired, kind,
+                            $"{target}: the server refused the client certificate, which expired on {certificateNotAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture)} ({said}). Make and upload a new one, then rotate to it (Start-SaleschatCertificateRotation).",
+                            response, plain.SaleschatCode, plain.SaleschatMessage, plain.Description);
+                    }
+
+                    return new ApiError(ErrorIds.ServerRefusedClientCertificate, kind,
+                        $"{target}: the server refused the client certificate ({said}). Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment, then try again.",
+                        response, plain.SaleschatCode, plain.SaleschatMessage, plain.Description);
+                case RefusalKind.ApiKey:
+                    return new ApiError(ErrorIds.ApiKeyRejected, ErrorKind.SecurityError,
+                        $"{target}: the server accepted the client certificate but rejected the API key ({status}). Check -ApiKey (or SALESCHAT_API_KEY) for this environment and org.",
+                        response, plain.SaleschatCode, plain.SaleschatMessage, plain.Description);
+                default:
+                    return plain;
+            }
+        }
 
         public static ApiError From(ApiResponse response)
         {

@@ -65,11 +65,17 @@ namespace Saleschat.Mtls.Http
                     {
                         bool timedOut = attemptToken.IsCancellationRequested;
                         FailureKind failure = FailureClassifier.Classify(ex, timedOut);
-                        log?.Invoke($"{request.Method} {request.Uri} failed after {stopwatch.ElapsedMilliseconds} ms: {failure} (attempt {attempt}).");
+                        if (failure == FailureKind.ServerCertificateUntrusted && _transport.ServerNameMismatched)
+                        {
+                            failure = FailureKind.ServerNameMismatch;
+                        }
+
+                        // The platform's own words go to the verbose stream only; the error message stays one plain line.
+                        log?.Invoke($"{request.Method} {request.Uri} failed after {stopwatch.ElapsedMilliseconds} ms: {failure} (attempt {attempt}): {OneLine(FailureClassifier.InnermostMessage(ex))}");
                         wait = request.Retry.AfterFailure(attempt, request.Method, failure);
                         if (wait == null)
                         {
-                            throw new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, ex);
+                            throw Failed(failure, request, ex, timedOut, attempt);
                         }
 
                         log?.Invoke($"Retrying {request.Method} {request.Uri} in {wait.Value.TotalSeconds:0.##} s after {failure} (attempt {attempt + 1} of {request.Retry.MaximumRetryCount + 1}).");
@@ -191,6 +197,29 @@ namespace Saleschat.Mtls.Http
             ex is HttpRequestException || ex is IOException || ex is OperationCanceledException
             || ex is System.Security.Authentication.AuthenticationException || ex is ObjectDisposedException;
 
+        private TransportException Failed(FailureKind failure, ApiRequest request, Exception ex, bool timedOut, int attempt)
+        {
+            if (failure == FailureKind.ClientCertificateRefused
+                && (_transport.ClientCertificateNotAfter.ToUniversalTime() < DateTime.UtcNow || FailureClassifier.AlertName(ex) == "certificate_expired"))
+            {
+                string expired = _transport.ClientCertificateNotAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture);
+                return new TransportException(Errors.ErrorIds.CertificateExpired, failure,
+                    $"{request.Method} {request.Uri}: the server refused the client certificate, which expired on {expired}{AlertText(ex)}. Make and upload a new one, then rotate to it (Start-SaleschatCertificateRotation).",
+                    request.Uri, attempt, ex);
+            }
+
+            return new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, ex);
+        }
+
+        private static string AlertText(Exception ex)
+        {
+            string alert = FailureClassifier.AlertName(ex);
+            // "unknown ca", as OpenSSL and people write it; AlertName keeps RFC 8446's unknown_ca for code.
+            return alert == null ? string.Empty : $" (TLS alert {alert.Replace('_', ' ')})";
+        }
+
+        private static string OneLine(string text) => text.Replace("\r", " ").Replace("\n", " ");
+
         private static string Describe(FailureKind failure, ApiRequest request, Exception ex, bool timedOut)
         {
             string target = $"{request.Method} {request.Uri}";
@@ -203,13 +232,15 @@ namespace Saleschat.Mtls.Http
                 case FailureKind.ConnectionRefused:
                     return $"{target}: the connection to {request.Uri.Authority} was refused. Is the host and port right, and is a firewall or proxy in the way?";
                 case FailureKind.ServerCertificateUntrusted:
-                    return $"{target}: the server's certificate is not trusted ({FailureClassifier.InnermostMessage(ex)}). For a private test host, pass its CA with -ServerCertificateAuthority.";
+                    return $"{target}: the server's certificate is not trusted. For a private test host, pass its CA with -ServerCertificateAuthority.";
+                case FailureKind.ServerNameMismatch:
+                    return $"{target}: the server's certificate is not for the name {request.Uri.Host}. Check -BaseUri: use the host name the server's certificate was issued for.";
                 case FailureKind.ClientCertificateRefused:
-                    return $"{target}: the server refused the client certificate during the TLS handshake ({FailureClassifier.InnermostMessage(ex)}). Upload the certificate in Saleschat (Settings > mTLS) for this environment, and check that it has not expired.";
+                    return $"{target}: the server refused the client certificate{AlertText(ex)}. Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment, then try again.";
                 case FailureKind.ConnectionClosed:
-                    return $"{target}: the server closed the connection without a complete answer ({FailureClassifier.InnermostMessage(ex)}). If this happens on every call, the server is refusing the client certificate: upload it in Saleschat (Settings > mTLS) for this environment.";
+                    return $"{target}: the server closed the connection without a complete answer. If this happens on every call, the server is refusing the client certificate: upload it in Saleschat (Settings > mTLS) for this environment.";
                 default:
-                    return $"{target} failed: {FailureClassifier.InnermostMessage(ex)}";
+                    return $"{target} failed: {OneLine(FailureClassifier.InnermostMessage(ex))}";
             }
         }
     }

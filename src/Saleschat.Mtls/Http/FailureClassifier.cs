@@ -6,9 +6,14 @@ namespace Saleschat.Mtls.Http
 {
     /// <summary>
     /// Reads an exception chain from HttpClient and names what happened. mTLS edges refuse an unknown
-    /// client certificate in several ways (shared/PITFALLS.md): a TLS alert, a connection closed right
-    /// after the handshake (Kestrel: "The response ended prematurely"; HTTP/2: "did not complete the
-    /// HTTP/2 handshake"), or an HTTP 403, which is handled where responses are.
+    /// client certificate in several ways (shared/PITFALLS.md): a TLS alert; with TLS 1.3 that alert only
+    /// arrives after the client's side of the handshake, so it surfaces on the first read or write, racing
+    /// the HTTP/2 preface (measured against haproxy 2.6 `verify required`: the alert text, or
+    /// ObjectDisposedException on the SslStream torn down by it, or OpenSSL's SSL_ERROR_SYSCALL, "error - 5");
+    /// an HTTP/2 connection closed before the server spoke at all; a connection closed right after the
+    /// handshake over HTTP/1.1 (Kestrel: "The response ended prematurely", which is also what a plain
+    /// drop looks like, so it stays ConnectionClosed); or an HTTP answer (nginx 400/495/496, 403), which
+    /// <see cref="ResponseRefusal"/> reads.
     /// </summary>
     public static class FailureClassifier
     {
@@ -35,6 +40,16 @@ namespace Saleschat.Mtls.Http
             "error while copying content", "connection was aborted", "broken pipe", "unable to read data from the transport connection",
         };
 
+        // The server closed an HTTP/2 connection before sending its SETTINGS frame, i.e. right after the TLS
+        // handshake: nothing but a refusing edge does that on a fresh connection (a drop mid-answer reads differently).
+        private const string Http2NeverStarted = "did not complete the http/2 handshake";
+
+        // OpenSSL's SSL_ERROR_SYSCALL (5): the peer ended the TLS session without close_notify. Right after the
+        // handshake, with no socket error under it, that is TLS 1.3's late refusal (dotnet/runtime prints it as
+        // "OpenSSL error - 5" or by name, depending on the version).
+        // Seen from haproxy over TLS 1.3 as "Operation failed with error - 5." (Interop+OpenSsl+SslException).
+        private static readonly string[] OpenSslSyscall = { "error - 5.", "openssl error - 5", "error - ssl_error_syscall" };
+
         public static FailureKind Classify(Exception exception, bool timedOut)
         {
             if (timedOut)
@@ -43,10 +58,19 @@ namespace Saleschat.Mtls.Http
             }
 
             string messages = string.Empty;
+            bool sslStreamDisposed = false, socketError = false, duringHandshake = false;
             for (Exception e = exception; e != null; e = e.InnerException)
             {
+                if (e is ObjectDisposedException disposed && (disposed.ObjectName ?? string.Empty).EndsWith("SslStream", StringComparison.Ordinal))
+                {
+                    // TLS 1.3: the alert made SslStream dispose itself while HttpClient was writing the request or the
+                    // HTTP/2 preface. A dropped TCP connection surfaces as an IOException or SocketException instead.
+                    sslStreamDisposed = true;
+                }
+
                 if (e is SocketException socket)
                 {
+                    socketError = true;
                     switch (socket.SocketErrorCode)
                     {
                         case SocketError.HostNotFound:
@@ -60,10 +84,14 @@ namespace Saleschat.Mtls.Http
                     }
                 }
 
+                // A close during the handshake (AuthenticationException) may be a plain drop; only one after it is TLS 1.3's refusal.
+                duringHandshake |= e is AuthenticationException;
                 messages += " " + e.Message.ToLowerInvariant();
                 if (e is AuthenticationException && messages.Contains("remote certificate"))
                 {
-                    return FailureKind.ServerCertificateUntrusted;
+                    // With no CA given, .NET names every policy error ("RemoteCertificateNameMismatch,
+                    // RemoteCertificateChainErrors"): the name is the one a -ServerCertificateAuthority cannot fix.
+                    return messages.Contains("remotecertificatenamemismatch") ? FailureKind.ServerNameMismatch : FailureKind.ServerCertificateUntrusted;
                 }
             }
 
@@ -75,6 +103,11 @@ namespace Saleschat.Mtls.Http
             if (messages.Contains("connection refused") || messages.Contains("actively refused"))
             {
                 return FailureKind.ConnectionRefused;
+            }
+
+            if (messages.Contains("remotecertificatenamemismatch"))
+            {
+                return FailureKind.ServerNameMismatch;
             }
 
             if (messages.Contains("remote certificate"))
@@ -90,6 +123,19 @@ namespace Saleschat.Mtls.Http
                 }
             }
 
+            if (sslStreamDisposed || messages.Contains(Http2NeverStarted))
+            {
+                return FailureKind.ClientCertificateRefused;
+            }
+
+            foreach (string syscall in OpenSslSyscall)
+            {
+                if (!socketError && !duringHandshake && !messages.Contains("handshake failed") && messages.Contains(syscall))
+                {
+                    return FailureKind.ClientCertificateRefused;
+                }
+            }
+
             foreach (string closed in ClosedConnection)
             {
                 if (messages.Contains(closed))
@@ -100,6 +146,52 @@ namespace Saleschat.Mtls.Http
 
             return FailureKind.NetworkError;
         }
+
+        /// <summary>
+        /// The TLS alert a refusal carried, in RFC 8446 §6 form ("unknown_ca", "certificate_required"), or null
+        /// when none was named: a short, stable phrase for a one-line message, instead of a platform's text.
+        /// </summary>
+        public static string AlertName(Exception exception)
+        {
+            string messages = string.Empty;
+            for (Exception e = exception; e != null; e = e.InnerException)
+            {
+                messages += " " + (e.Message ?? string.Empty).ToLowerInvariant();
+            }
+
+            foreach (string alert in RefusalAlerts)
+            {
+                if (messages.Contains(alert))
+                {
+                    return AlertNames.TryGetValue(alert, out string name) ? name : null;
+                }
+            }
+
+            return null;
+        }
+
+        private static readonly System.Collections.Generic.Dictionary<string, string> AlertNames = new System.Collections.Generic.Dictionary<string, string>
+        {
+            ["alert unknown ca"] = "unknown_ca",
+            ["tls alert: 'unknownca'"] = "unknown_ca",
+            ["alert bad certificate"] = "bad_certificate",
+            ["tls alert: 'badcertificate'"] = "bad_certificate",
+            ["certificate required"] = "certificate_required",
+            ["tls alert: 'certificaterequired'"] = "certificate_required",
+            ["tls alert: '116'"] = "certificate_required",
+            ["alert certificate unknown"] = "certificate_unknown",
+            ["tls alert: 'certificateunknown'"] = "certificate_unknown",
+            ["alert handshake failure"] = "handshake_failure",
+            ["tls alert: 'handshakefailure'"] = "handshake_failure",
+            ["alert access denied"] = "access_denied",
+            ["tls alert: 'accessdenied'"] = "access_denied",
+            ["alert certificate expired"] = "certificate_expired",
+            ["tls alert: 'certificateexpired'"] = "certificate_expired",
+            ["alert unsupported certificate"] = "unsupported_certificate",
+            ["tls alert: 'unsupportedcert'"] = "unsupported_certificate",
+            ["alert certificate revoked"] = "certificate_revoked",
+            ["tls alert: 'certificaterevoked'"] = "certificate_revoked",
+        };
 
         /// <summary>The innermost message, which is the one that says what happened on the wire.</summary>
         public static string InnermostMessage(Exception exception)

@@ -14,5 +14,8 @@ namespace Saleschat.Mtls.Http
         ConnectionClosed,
         Timeout,
         NetworkError,
+
+        /// <summary>The server's certificate is for another name than the host asked for (trusted or not).</summary>
+        ServerNameMismatch,
     }
 }

@@ -15,10 +15,12 @@ namespace Saleschat.Mtls.Http
     {
         private readonly HttpClient _client;
         private readonly SessionOrigin _origin;
+        private readonly ServerCertificateValidator _validator;
 
         public MtlsTransport(Uri baseUri, X509Certificate2 clientCertificate, X509Certificate2 serverAuthority, int maxConnections = 16)
         {
             _origin = new SessionOrigin(baseUri);
+            ClientCertificateNotAfter = clientCertificate.NotAfter;
             var handler = new HttpClientHandler
             {
                 // Manual: always present our certificate. .NET Framework's automatic selection may silently
@@ -33,12 +35,19 @@ namespace Saleschat.Mtls.Http
             handler.ClientCertificates.Add(clientCertificate);
             if (serverAuthority != null)
             {
-                handler.ServerCertificateCustomValidationCallback = new ServerCertificateValidator(serverAuthority).Validate;
+                _validator = new ServerCertificateValidator(serverAuthority);
+                handler.ServerCertificateCustomValidationCallback = _validator.Validate;
             }
 
             // Timeouts are per attempt, through cancellation tokens; the client itself never times out.
             _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         }
+
+        /// <summary>When the client certificate expires: a refusal after that says "expired", not "not uploaded".</summary>
+        public DateTime ClientCertificateNotAfter { get; }
+
+        /// <summary>Whether the server's certificate was last refused for its name (the CA given for it may be right).</summary>
+        public bool ServerNameMismatched => _validator?.LastRefusalWasNameMismatch == true;
 
         public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
         {

@@ -22,12 +22,20 @@ namespace Saleschat.Mtls.Http
             _extraAuthority = extraAuthority ?? throw new ArgumentNullException(nameof(extraAuthority));
         }
 
+        /// <summary>
+        /// Whether the last certificate refused here was refused for its name. HttpClient reports any refusal by this
+        /// callback as "rejected by the provided RemoteCertificateValidationCallback", without the reason.
+        /// </summary>
+        public bool LastRefusalWasNameMismatch { get; private set; }
+
         public bool Validate(HttpRequestMessage request, X509Certificate2 certificate, X509Chain chain, SslPolicyErrors errors)
         {
             if (errors == SslPolicyErrors.None)
             {
                 return true;
             }
+
+            LastRefusalWasNameMismatch = (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0;
 
             // A name mismatch or a missing certificate is never excused by a trusted CA.
             if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate == null)

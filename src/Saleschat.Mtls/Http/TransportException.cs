@@ -7,7 +7,13 @@ namespace Saleschat.Mtls.Http
     public sealed class TransportException : SaleschatException
     {
         public TransportException(FailureKind failure, string message, Uri uri, int attempts, Exception inner)
-            : base(IdFor(failure), KindFor(failure), message, uri, inner)
+            : this(IdFor(failure), failure, message, uri, attempts, inner)
+        {
+        }
+
+        /// <summary>With another id than the failure's own, e.g. CertificateExpired for a refusal of an expired certificate.</summary>
+        public TransportException(string errorId, FailureKind failure, string message, Uri uri, int attempts, Exception inner)
+            : base(errorId, KindFor(failure), message, uri, inner)
         {
             Failure = failure;
             Attempts = attempts;
@@ -27,6 +33,8 @@ namespace Saleschat.Mtls.Http
                     return ErrorIds.ConnectionClosed;
                 case FailureKind.ServerCertificateUntrusted:
                     return ErrorIds.ServerCertificateUntrusted;
+                case FailureKind.ServerNameMismatch:
+                    return ErrorIds.ServerNameMismatch;
                 case FailureKind.DnsFailure:
                     return ErrorIds.DnsResolutionFailed;
                 case FailureKind.ConnectionRefused:
@@ -42,9 +50,10 @@ namespace Saleschat.Mtls.Http
         {
             switch (failure)
             {
+                // The same category whichever way an edge refused (a TLS alert here, an HTTP page in ApiError).
                 case FailureKind.ClientCertificateRefused:
-                    return ErrorKind.AuthenticationError;
                 case FailureKind.ServerCertificateUntrusted:
+                case FailureKind.ServerNameMismatch:
                     return ErrorKind.SecurityError;
                 case FailureKind.Timeout:
                     return ErrorKind.OperationTimeout;

@@ -58,11 +58,8 @@ namespace Saleschat.Mtls
 
         public int MaximumConnections => _settings.MaximumConnections;
 
-        /// <summary>The sender for API calls: the current certificate's pool and the API key.</summary>
+        /// <summary>The sender for API calls and the hello call: the current certificate's pool and the API key.</summary>
         internal ApiSender Sender => _state.Sender(_settings.ApiKey);
-
-        /// <summary>A sender with no API key, for the hello call (which needs only the certificate).</summary>
-        internal ApiSender CertificateOnlySender => _state.Sender(null);
 
         public static SaleschatSession Create(SessionSettings settings)
         {

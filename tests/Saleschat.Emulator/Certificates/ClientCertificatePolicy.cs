@@ -17,12 +17,12 @@ internal sealed class ClientCertificatePolicy(EmulatorOptions options, ClientCer
         options.Refusal == RefusalMode.CloseAfterHandshake && !registry.IsRegistered(certificate);
 
     /// <summary>
-    /// Per request: 403. In TlsAlert mode a certificate that reached HTTP was accepted in the handshake, so only a
+    /// Per request: 403 (nginx's 400 page in <see cref="RefusalMode.NginxPage"/>). In TlsAlert mode a certificate that reached HTTP was accepted in the handshake, so only a
     /// missing certificate (possible when it is optional) is refused here; a real edge does not re-check per request.
     /// </summary>
     public bool RefuseRequest(X509Certificate2? certificate) => options.Refusal switch
     {
-        RefusalMode.Http403 => !registry.IsRegistered(certificate),
+        RefusalMode.Http403 or RefusalMode.NginxPage => !registry.IsRegistered(certificate),
         RefusalMode.TlsAlert => certificate is null,
         _ => false,
     };

@@ -6,11 +6,13 @@ namespace Saleschat.Emulator.Standalone;
 internal sealed class CommandLine
 {
     public const string Usage =
-        "usage: Saleschat.Emulator [--api-key KEY] [--org ORG]... [--refusal TlsAlert|CloseAfterHandshake|Http403]\n" +
+        "usage: Saleschat.Emulator [--api-key KEY] [--org ORG]... [--refusal TlsAlert|CloseAfterHandshake|Http403|NginxPage]\n" +
         "                          [--upload cert.pem]... [--ca-out path] [--ignore-stdin]\n" +
         "                          [--protocols Http1|Http2|Http1AndHttp2]\n" +
         "  --protocols  the HTTP versions offered through ALPN on the mTLS port (default Http1AndHttp2);\n" +
         "               Http1 is an edge without h2, as many proxies and load balancers are.\n" +
+        "  --refusal    how an unregistered client certificate is refused: a TLS alert (default), a close right after the\n" +
+        "               handshake, 403 with code 4030002, or nginx's 400 page \"The SSL certificate error\".\n" +
         "Prints one JSON line {\"baseUri\",\"controlUri\",\"caPem\"} and runs until stdin closes or SIGTERM/Ctrl+C.";
 
     public EmulatorOptions Options { get; } = new() { LogToStandardError = true };

@@ -54,9 +54,97 @@ public sealed class FailureClassifierTests
             FailureKind.ConnectionClosed
         },
         {
-            "Kestrel closes right after the handshake over HTTP/2",
+            "Kestrel closes right after the handshake over HTTP/2: the server never spoke HTTP, a refusal",
             new HttpRequestException("An HTTP/2 connection could not be established because the server did not complete the HTTP/2 handshake."),
+            FailureKind.ClientCertificateRefused
+        },
+        {
+            "seen: haproxy verify required over TLS 1.3 + h2, the alert tore the SslStream down while the preface was written",
+            new HttpRequestException("An error occurred while sending the request.",
+                new IOException("An HTTP/2 connection could not be established because the server did not complete the HTTP/2 handshake.",
+                    new ObjectDisposedException("System.Net.Security.SslStream"))),
+            FailureKind.ClientCertificateRefused
+        },
+        {
+            "TLS 1.3 over HTTP/1.1: the first write hits the disposed SslStream",
+            new HttpRequestException("An error occurred while sending the request.",
+                new ObjectDisposedException("System.Net.Security.SslStream")),
+            FailureKind.ClientCertificateRefused
+        },
+        {
+            "seen: haproxy over TLS 1.3 + h2, the alert read first",
+            new HttpRequestException("An HTTP/2 connection could not be established because the server did not complete the HTTP/2 handshake. (InvalidResponse)",
+                new IOException("The decryption operation failed, see inner exception.",
+                    new Exception("Decrypt failed with OpenSSL error - SSL_ERROR_SSL.",
+                        new CryptographicException("error:0A000418:SSL routines::tlsv1 alert unknown ca")))),
+            FailureKind.ClientCertificateRefused
+        },
+        {
+            "TLS 1.3: the session ended without close_notify right after the handshake (OpenSSL error - 5)",
+            new HttpRequestException("An error occurred while sending the request.",
+                new IOException("The decryption operation failed, see inner exception.",
+                    new Exception("Decrypt failed with OpenSSL error - 5."))),
+            FailureKind.ClientCertificateRefused
+        },
+        {
+            "seen: haproxy over TLS 1.3, the SslException of the first read says only \"error - 5\"",
+            new HttpRequestException("An error occurred while sending the request.",
+                new IOException("The read operation failed, see inner exception.",
+                    new Exception("Operation failed with error - 5."))),
+            FailureKind.ClientCertificateRefused
+        },
+        {
+            "SSL_ERROR_SYSCALL by name (newer runtimes)",
+            new HttpRequestException("An error occurred while sending the request.",
+                new IOException("The decryption operation failed, see inner exception.",
+                    new Exception("Decrypt failed with OpenSSL error - SSL_ERROR_SYSCALL."))),
+            FailureKind.ClientCertificateRefused
+        },
+        {
+            "SSL_ERROR_SYSCALL over a reset socket is a dropped connection, retried as one",
+            new HttpRequestException("An error occurred while sending the request.",
+                new IOException("Unable to read data from the transport connection: Connection reset by peer.",
+                    new Exception("Decrypt failed with OpenSSL error - SSL_ERROR_SYSCALL.",
+                        new SocketException((int)SocketError.ConnectionReset)))),
             FailureKind.ConnectionClosed
+        },
+        {
+            "SSL_ERROR_SYSCALL during the handshake (a listener that closes at once) is a dropped connection",
+            new HttpRequestException("The SSL connection could not be established, see inner exception.",
+                new AuthenticationException("Authentication failed, see inner exception.",
+                    new Exception("SSL Handshake failed with OpenSSL error - SSL_ERROR_SYSCALL.",
+                        new IOException("Received an unexpected EOF or 0 bytes from the transport stream.")))),
+            FailureKind.ConnectionClosed
+        },
+        {
+            "a disposed object that is not the TLS stream is not a refusal",
+            new HttpRequestException("An error occurred while sending the request.", new ObjectDisposedException("System.Net.Http.HttpClient")),
+            FailureKind.NetworkError
+        },
+        {
+            "TLS 1.3's certificate_required alert (OpenSSL)",
+            new HttpRequestException("An error occurred while sending the request.",
+                new IOException("The decryption operation failed, see inner exception.",
+                    new CryptographicException("error:0A00045C:SSL routines::tlsv13 alert certificate required"))),
+            FailureKind.ClientCertificateRefused
+        },
+        {
+            "an edge that denies access (OpenSSL)",
+            new HttpRequestException("The SSL connection could not be established, see inner exception.",
+                new CryptographicException("error:0A000419:SSL routines::tlsv1 alert access denied")),
+            FailureKind.ClientCertificateRefused
+        },
+        {
+            "an edge that says the certificate expired (OpenSSL)",
+            new HttpRequestException("The SSL connection could not be established, see inner exception.",
+                new CryptographicException("error:0A000415:SSL routines::sslv3 alert certificate expired")),
+            FailureKind.ClientCertificateRefused
+        },
+        {
+            "seen: the server's certificate is for another name, no CA given",
+            new HttpRequestException("The SSL connection could not be established, see inner exception.",
+                new AuthenticationException("The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch, RemoteCertificateChainErrors")),
+            FailureKind.ServerNameMismatch
         },
         {
             "seen: openssl s_server -verify_return_error over TLS 1.3 (the alert arrives on the first read)",
@@ -106,6 +194,21 @@ public sealed class FailureClassifierTests
     public void Names_what_happened(string situation, Exception chain, FailureKind expected)
     {
         Assert.True(expected == FailureClassifier.Classify(chain, timedOut: false), situation);
+    }
+
+    [Theory]
+    [InlineData("error:0A000418:SSL routines::tlsv1 alert unknown ca", "unknown_ca")]
+    [InlineData("error:0A000412:SSL routines::sslv3 alert bad certificate", "bad_certificate")]
+    [InlineData("error:0A000415:SSL routines::sslv3 alert certificate expired", "certificate_expired")]
+    [InlineData("error:0A00045C:SSL routines::tlsv13 alert certificate required", "certificate_required")]
+    [InlineData("error:0A000419:SSL routines::tlsv1 alert access denied", "access_denied")]
+    [InlineData("Authentication failed because the remote party sent a TLS alert: 'UnknownCA'.", "unknown_ca")]
+    [InlineData("Authentication failed because the remote party sent a TLS alert: '116'.", "certificate_required")]
+    [InlineData("Cannot access a disposed object.", null)]
+    public void The_alert_is_named_the_way_RFC_8446_names_it(string wire, string? expected)
+    {
+        var chain = new HttpRequestException("An error occurred while sending the request.", new IOException("x", new Exception(wire)));
+        Assert.Equal(expected, FailureClassifier.AlertName(chain));
     }
 
     [Fact]
