@@ -1,5 +1,5 @@
 # Get-SaleschatClientCertificate: reads a certificate (and its key) from PEM text, base64 of PEM, a bundle, a DER or
-# PEM file; warns about an expired certificate and one not valid about one not valid yet.
+# PEM file; warns about an expired certificate and about one not valid yet.
 BeforeAll {
     # A user's shell default: build.ps1 runs with 'Stop', which would turn each written error into a thrown one.
     $ErrorActionPreference = 'Continue'
