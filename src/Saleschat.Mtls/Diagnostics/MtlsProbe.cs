@@ -53,7 +53,7 @@ namespace Saleschat.Mtls.Diagnostics
             }
             catch (TransportException ex)
             {
-                return FromFailure(result, ex, certificate.NotAfter);
+                return FromFailure(result, ex, certificate);
             }
             catch (SaleschatException ex)
             {
@@ -100,16 +100,18 @@ namespace Saleschat.Mtls.Diagnostics
                 $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {response.ReasonPhrase}. Is -BaseUri Saleschat's mTLS host?");
         }
 
-        private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, DateTime notAfter)
+        private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
         {
             switch (ex.Failure)
             {
                 case FailureKind.ClientCertificateRefused:
                 case FailureKind.ConnectionClosed:
-                    return ExpiredNow(notAfter)
-                        ? Expired(result, notAfter)
+                    return ExpiredNow(certificate.NotAfter)
+                        ? Expired(result, certificate.NotAfter)
                         : Diagnose(result, MtlsDiagnosis.ClientCertificateRefused,
-                            $"The server refused the client certificate ({FailureClassifier.InnermostMessage(ex)}). Is it uploaded in Saleschat (Settings > mTLS > Upload Certificate) for this environment ({result.Uri.Host})? UAT and Production keep separate lists.");
+                            $"The server refused the client certificate ({FailureClassifier.InnermostMessage(ex)}). Is it uploaded in Saleschat (Settings > mTLS > Upload Certificate) for this environment ({result.Uri.Host})? UAT and Production keep separate lists." + TlsPlatform.ClientCertificateAdvice(certificate));
+                case FailureKind.ClientKeyUnusable:
+                    return Diagnose(result, MtlsDiagnosis.ClientCertificateNoPrivateKey, ex.Message);
                 case FailureKind.ServerCertificateUntrusted:
                     return Diagnose(result, MtlsDiagnosis.ServerCertificateUntrusted, ex.Message);
                 case FailureKind.DnsFailure:

@@ -205,7 +205,9 @@ namespace Saleschat.Mtls.Http
                 case FailureKind.ServerCertificateUntrusted:
                     return $"{target}: the server's certificate is not trusted ({FailureClassifier.InnermostMessage(ex)}). For a private test host, pass its CA with -ServerCertificateAuthority.";
                 case FailureKind.ClientCertificateRefused:
-                    return $"{target}: the server refused the client certificate during the TLS handshake ({FailureClassifier.InnermostMessage(ex)}). Upload the certificate in Saleschat (Settings > mTLS) for this environment, and check that it has not expired.";
+                    return $"{target}: the server refused the client certificate during the TLS handshake ({FailureClassifier.InnermostMessage(ex)}). Upload the certificate in Saleschat (Settings > mTLS) for this environment, and check that it has not expired." + TlsPlatform.ClientCertificateAdvice(null);
+                case FailureKind.ClientKeyUnusable:
+                    return $"{target}: Windows could not use the client certificate's private key for TLS ({FailureClassifier.InnermostMessage(ex)}). " + ClientKeyAdvice.Text;
                 case FailureKind.ConnectionClosed:
                     return $"{target}: the server closed the connection without a complete answer ({FailureClassifier.InnermostMessage(ex)}). If this happens on every call, the server is refusing the client certificate: upload it in Saleschat (Settings > mTLS) for this environment.";
                 default:

@@ -14,5 +14,8 @@ namespace Saleschat.Mtls.Http
         ConnectionClosed,
         Timeout,
         NetworkError,
+
+        /// <summary>SChannel could not use our own private key (a lost key container, no access, CAPI with TLS 1.3).</summary>
+        ClientKeyUnusable,
     }
 }

@@ -33,6 +33,8 @@ namespace Saleschat.Mtls.Http
                     return ErrorIds.ConnectionRefused;
                 case FailureKind.Timeout:
                     return ErrorIds.RequestTimedOut;
+                case FailureKind.ClientKeyUnusable:
+                    return ErrorIds.ClientKeyUnusable;
                 default:
                     return ErrorIds.NetworkError;
             }
@@ -43,6 +45,7 @@ namespace Saleschat.Mtls.Http
             switch (failure)
             {
                 case FailureKind.ClientCertificateRefused:
+                case FailureKind.ClientKeyUnusable:
                     return ErrorKind.AuthenticationError;
                 case FailureKind.ServerCertificateUntrusted:
                     return ErrorKind.SecurityError;
