@@ -46,10 +46,11 @@ namespace Saleschat.Mtls.Certificates
             }
             catch (CryptographicException plaintextRefused)
             {
-                // A CNG key can allow export but not plaintext export (a store import without the plaintext flag):
-                // ExportParameters then fails although the key is exportable, on .NET Framework and on .NET 7.4's
-                // runtime alike (dotnet/runtime#109119). An encrypted PKCS#12 export is still allowed: export one with
-                // a one-time password and read the key back from it.
+                // Windows imports a PKCS#12 key into CNG as AllowExport but not AllowPlaintextExport: ExportParameters then
+                // fails ("The requested operation is not supported") although the key is exportable. .NET 9 works around
+                // it inside ExportParameters (dotnet/runtime#109119, fixing #109059); .NET Framework (5.1) and .NET 8
+                // (PowerShell 7.4) do not. An encrypted export is still allowed (dotnet/runtime#77590): export a PKCS#12
+                // with a one-time password and read the key back from it with BouncyCastle.
                 RsaPrivateCrtKeyParameters key = ThroughEncryptedPkcs12(exportPkcs12 ?? (password => certificate.Export(X509ContentType.Pkcs12, password)));
                 if (key != null)
                 {

@@ -88,7 +88,7 @@ namespace Saleschat.Mtls.Files
                 handle.Dispose();
                 DeleteFileW(LongPath(path));
                 throw new SaleschatException(ErrorIds.OwnerOnlyAclNotApplied, ErrorKind.SecurityError,
-                    $"The folder of '{path}' did not keep the owner-only permissions asked for ({problem}); FAT/exFAT drives and some network shares ignore them. The private key was not written: choose a folder on an NTFS drive.", path);
+                    $"The folder '{Path.GetDirectoryName(path)}' did not keep the owner-only permissions asked for ({problem}); FAT/exFAT drives and some network shares ignore them. The private key was not written: choose a folder on an NTFS drive.", Path.GetDirectoryName(path));
             }
 
             return new FileStream(handle, FileAccess.Write);
