@@ -302,4 +302,60 @@ function Wait-Until {
     }
 }
 
+# ---- Windows PowerShell 5.1 (issue 13, windows helper) ----
+# Start-TestEmulator for both editions: .NET Framework's ProcessStartInfo has no ArgumentList and its Process.Kill()
+# has no overload for the whole tree, so this passes one quoted argument string. Same result object as
+# Start-TestEmulator (one org); stop it with Stop-TestEmulatorAnyEdition. Keep this free of PowerShell-7-only syntax.
+function Start-TestEmulatorAnyEdition {
+    param(
+        [ValidateSet('TlsAlert', 'CloseAfterHandshake', 'Http403')] [string] $Refusal,
+        [string] $ApiKey = $script:TestApiKey,
+        [string] $OrgId = $script:TestOrgId,
+        [int] $TimeoutSec = 60
+    )
+    $dll = [IO.Path]::Combine($script:RepoRoot, 'tests', 'Saleschat.Emulator', 'bin', $script:Configuration, 'net10.0', 'Saleschat.Emulator.dll')
+    if (-not [IO.File]::Exists($dll)) { throw "The emulator is not built ($dll): run ./build.ps1 -Task Build first." }
+    $caPath = [IO.Path]::Combine([IO.Path]::GetTempPath(), "saleschat-emulator-ca-$([guid]::NewGuid().ToString('n')).pem")
+    $arguments = @($dll, '--api-key', $ApiKey, '--ca-out', $caPath, '--org', $OrgId)
+    if ($Refusal) { $arguments += @('--refusal', $Refusal) }
+    $start = New-Object Diagnostics.ProcessStartInfo 'dotnet'
+    $start.Arguments = (@($arguments | ForEach-Object { '"' + $_ + '"' })) -join ' '
+    $start.UseShellExecute = $false
+    $start.RedirectStandardInput = $true   # closing it stops the emulator
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($start)
+    $errors = $process.StandardError.ReadToEndAsync()
+    $line = $process.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait($TimeoutSec * 1000) -or -not $line.Result) {
+        if (-not $process.HasExited) { $process.Kill() }
+        $process.WaitForExit()
+        throw "The emulator did not start within $TimeoutSec s: $($errors.GetAwaiter().GetResult())"
+    }
+    $addresses = $line.Result | ConvertFrom-Json
+    [pscustomobject]@{
+        PSTypeName    = 'SaleschatTest.Emulator'
+        BaseUri       = [uri]$addresses.baseUri
+        ControlUri    = [uri]$addresses.controlUri
+        CaPath        = $addresses.caPem
+        CaCertificate = New-Object Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $addresses.caPem
+        ApiKey        = $ApiKey
+        OrgId         = $OrgId
+        Process       = $process
+        StdErr        = $errors
+    }
+}
+
+function Stop-TestEmulatorAnyEdition {
+    param([Parameter(ValueFromPipeline)] $Emulator)
+    process {
+        if (-not $Emulator) { return }
+        $p = $Emulator.Process
+        try { $p.StandardInput.Close() } catch { }
+        if (-not $p.WaitForExit(10000)) { $p.Kill(); $p.WaitForExit() }
+        $p.Dispose()
+        if ($Emulator.CaPath -and [IO.File]::Exists($Emulator.CaPath)) { [IO.File]::Delete($Emulator.CaPath) }
+    }
+}
+
 Export-ModuleMember -Function *

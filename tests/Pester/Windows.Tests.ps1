@@ -13,6 +13,7 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
+    $OnWindowsNow = [Environment]::OSVersion.Platform -eq 'Win32NT'
 
     function Get-KeyFileCheck {
         param([string] $KeyPath, $Certificate)
@@ -270,5 +271,39 @@ public static class SaleschatTrustEverything
         finally { $session.Dispose() }
 
         $result.Diagnosis | Should -Be 'ConnectionRefused'
+    }
+}
+
+Describe 'End to end against the emulator on Windows (meant for Windows PowerShell 5.1)' -Tag 'CI', 'WinPS', 'Slow' {
+    BeforeAll {
+        if (-not $OnWindowsNow) { return }
+        $accepting = Start-TestEmulatorAnyEdition
+        $refusing = Start-TestEmulatorAnyEdition -Refusal TlsAlert
+        $pair = New-TestClientPair -Folder (Join-Path $TestDrive 'e2e') -Emulator $accepting
+    }
+
+    AfterAll {
+        Stop-TestEmulatorAnyEdition $accepting
+        Stop-TestEmulatorAnyEdition $refusing
+    }
+
+    It 'sends the self-signed certificate and passes the hello call' -Skip:(-not $OnWindows) {
+        $session = New-TestSession -Emulator $accepting -Pair $pair -Extra @{ NoDefault = $true }
+        try { $result = Test-SaleschatMtls -Session $session }
+        finally { $session.Dispose() }
+
+        $result.Message | Should -Not -BeNullOrEmpty
+        $result.Diagnosis | Should -Be 'Success' -Because $result.Message
+    }
+
+    It 'names a refused certificate ClientCertificateRefused, whatever the language of the platform''s messages' -Skip:(-not $OnWindows) {
+        $session = New-TestSession -Emulator $refusing -Pair $pair -Extra @{ NoDefault = $true; MaximumRetryCount = 0 }
+        try { $result = Test-SaleschatMtls -Session $session }
+        finally { $session.Dispose() }
+
+        $result.Diagnosis | Should -Be 'ClientCertificateRefused' -Because $result.Message
+        if ($PSVersionTable.PSEdition -eq 'Desktop') {
+            $result.Message | Should -Match 'PowerShell 7'
+        }
     }
 }
