@@ -14,22 +14,31 @@ namespace Saleschat.Mtls.Certificates
     {
         private static readonly byte[] Probe = { 0x53, 0x61, 0x6C, 0x65, 0x73, 0x63, 0x68, 0x61, 0x74 };
 
-        public static void RequireUsable(X509Certificate2 certificate)
+        public static void RequireUsable(X509Certificate2 certificate) => RequireUsable(certificate, SignOnce);
+
+        /// <param name="certificate">The session's certificate.</param>
+        /// <param name="use">Opens and uses the key (tests pass one that fails as Windows does).</param>
+        internal static void RequireUsable(X509Certificate2 certificate, System.Action<X509Certificate2> use)
         {
             try
             {
-                using (RSA rsa = certificate.GetRSAPrivateKey())
-                {
-                    // SHA-1 only proves the key opens: .NET Framework's RSACryptoServiceProvider refuses SHA-256 for keys
-                    // in the older "Enhanced" CSP ("Invalid algorithm specified"), which SChannel still uses fine.
-                    rsa?.SignData(Probe, HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1);
-                }
+                use(certificate);
             }
             catch (CryptographicException ex)
             {
                 throw new SaleschatException(ErrorIds.ClientKeyUnusable, ErrorKind.PermissionDenied,
                     $"The private key of '{certificate.Subject}' ({certificate.Thumbprint}) cannot be opened by this account ({ex.Message}). " + ClientKeyAdvice.Text,
                     certificate, ex);
+            }
+        }
+
+        private static void SignOnce(X509Certificate2 certificate)
+        {
+            using (RSA rsa = certificate.GetRSAPrivateKey())
+            {
+                // SHA-1 only proves the key opens: .NET Framework's RSACryptoServiceProvider refuses SHA-256 for keys
+                // in the older "Enhanced" CSP ("Invalid algorithm specified"), which SChannel still uses fine.
+                rsa?.SignData(Probe, HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1);
             }
         }
     }

@@ -20,9 +20,12 @@ namespace Saleschat.Mtls.Certificates
         private const int NteBadKeyset = unchecked((int)0x80090016);
         private const int NtePerm = unchecked((int)0x80090010);
 
-        public static bool IsKeyStoreUnavailable(CryptographicException ex)
+        public static bool IsKeyStoreUnavailable(CryptographicException ex) =>
+            IsKeyStoreUnavailable(ex, RuntimeInformation.IsOSPlatform(OSPlatform.Windows));
+
+        internal static bool IsKeyStoreUnavailable(CryptographicException ex, bool onWindows)
         {
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            if (!onWindows)
             {
                 return false;
             }
