@@ -62,7 +62,9 @@ namespace Saleschat.Mtls.Http
         /// </summary>
         public static string ClientCertificateAdvice(X509Certificate2 certificate) =>
             IsNetFramework
-                ? $" Windows PowerShell 5.1 (.NET Framework) sends a client certificate only when its issuer ('{certificate?.Issuer}') is in the list of CAs the server asks for, so a self-signed certificate may never be sent: run the same command in PowerShell 7 (pwsh), which always sends it."
+                ? " Windows PowerShell 5.1 (.NET Framework) sends a client certificate only when its issuer"
+                  + (certificate == null ? string.Empty : $" ('{certificate.Issuer}')")
+                  + " is in the list of CAs the server asks for, so a self-signed certificate may never be sent: run the same command in PowerShell 7 (pwsh), which always sends it."
                 : string.Empty;
 
         private static bool HasCapiKey(X509Certificate2 certificate)
