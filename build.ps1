@@ -100,7 +100,8 @@ function Invoke-Test {
 
     Import-Pester
     $config = New-PesterConfiguration
-    $config.Run.Path = if ($TestPath) { $TestPath } else { [IO.Path]::Combine($root, 'tests', 'Pester') }
+    # From `pwsh -File`, "-TestPath a,b" arrives as one string: split it.
+    $config.Run.Path = if ($TestPath) { @($TestPath | ForEach-Object { $_ -split ',' }) } else { [IO.Path]::Combine($root, 'tests', 'Pester') }
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Normal'
     # Logs (CI, tee) get plain text, not ANSI colour codes.
@@ -108,8 +109,8 @@ function Invoke-Test {
     $config.TestResult.Enabled = $true
     $config.TestResult.OutputFormat = 'NUnitXml'
     $config.TestResult.OutputPath = [IO.Path]::Combine($results, 'pester.xml')
-    if ($Tag) { $config.Filter.Tag = $Tag }
-    if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag }
+    if ($Tag) { $config.Filter.Tag = @($Tag | ForEach-Object { $_ -split ',' }) }
+    if ($ExcludeTag) { $config.Filter.ExcludeTag = @($ExcludeTag | ForEach-Object { $_ -split ',' }) }
     # Tests run with PowerShell's default preference, as users' scripts do, not this script's 'Stop'.
     $ErrorActionPreference = 'Continue'
     $pester = Invoke-Pester -Configuration $config

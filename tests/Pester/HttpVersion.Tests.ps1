@@ -21,7 +21,7 @@ Describe 'HTTP/2 where the server offers it' -Tag 'CI' {
 
 Describe 'HTTP/1.1 where the server offers only that' -Tag 'CI', 'Slow' {
     BeforeAll {
-        $http1 = Start-TestEmulatorWith -ArgumentList '--protocols', 'Http1'
+        $http1 = Start-TestEmulator -ArgumentList '--protocols', 'Http1'
         $pair = New-TestClientPair -Folder (Join-Path $TestDrive 'pair1') -Emulator $http1
     }
     AfterAll { Stop-TestEmulator $http1 }

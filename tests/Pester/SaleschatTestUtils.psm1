@@ -110,7 +110,9 @@ function Invoke-TestPwsh {
 .SYNOPSIS
     Starts the Saleschat emulator (tests/Saleschat.Emulator) as a child process on 127.0.0.1 and waits for its
     address line. Returns BaseUri, ControlUri, CaPath (the server's CA, PEM), CaCertificate, ApiKey, OrgId and
-    the process; pass it to Stop-TestEmulator in AfterAll.
+    the process; pass it to Stop-TestEmulator in AfterAll. -ArgumentList passes further emulator options (see its
+    --help, e.g. '--protocols', 'Http1'). Works in Windows PowerShell 5.1 too: .NET Framework's ProcessStartInfo has
+    no ArgumentList, so the arguments go as one quoted string.
 #>
 function Start-TestEmulator {
     param(
@@ -118,16 +120,19 @@ function Start-TestEmulator {
         [string] $ApiKey = $script:TestApiKey,
         [string[]] $OrgId = @($script:TestOrgId),
         [string[]] $Upload = @(),
+        [string[]] $ArgumentList = @(),
         [int] $TimeoutSec = 60
     )
     $dll = [IO.Path]::Combine($script:RepoRoot, 'tests', 'Saleschat.Emulator', 'bin', $script:Configuration, 'net10.0', 'Saleschat.Emulator.dll')
     if (-not [IO.File]::Exists($dll)) { throw "The emulator is not built ($dll): run ./build.ps1 -Task Build first." }
     $caPath = [IO.Path]::Combine([IO.Path]::GetTempPath(), "saleschat-emulator-ca-$([guid]::NewGuid().ToString('n')).pem")
-    $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($dll, '--api-key', $ApiKey, '--ca-out', $caPath)) { $start.ArgumentList.Add($a) }
-    foreach ($o in $OrgId) { $start.ArgumentList.Add('--org'); $start.ArgumentList.Add($o) }
-    foreach ($u in $Upload) { $start.ArgumentList.Add('--upload'); $start.ArgumentList.Add($u) }
-    if ($Refusal) { $start.ArgumentList.Add('--refusal'); $start.ArgumentList.Add($Refusal) }
+    $arguments = @($dll, '--api-key', $ApiKey, '--ca-out', $caPath)
+    foreach ($o in $OrgId) { $arguments += @('--org', $o) }
+    foreach ($u in $Upload) { $arguments += @('--upload', $u) }
+    if ($Refusal) { $arguments += @('--refusal', $Refusal) }
+    $arguments += $ArgumentList
+    $start = New-Object Diagnostics.ProcessStartInfo 'dotnet'
+    $start.Arguments = (@($arguments | ForEach-Object { '"' + $_ + '"' })) -join ' '
     $start.UseShellExecute = $false
     $start.RedirectStandardInput = $true   # closing it stops the emulator
     $start.RedirectStandardOutput = $true
@@ -136,9 +141,9 @@ function Start-TestEmulator {
     $errors = $process.StandardError.ReadToEndAsync()
     $line = $process.StandardOutput.ReadLineAsync()
     if (-not $line.Wait($TimeoutSec * 1000) -or -not $line.Result) {
-        if (-not $process.HasExited) { $process.Kill($true) }
+        if (-not $process.HasExited) { $process.Kill() }
         $process.WaitForExit()
-        throw "The emulator did not start within $TimeoutSec s: $($errors.GetAwaiter().GetResult())"
+        throw "The emulator ($($arguments[1..($arguments.Count - 1)] -join ' ')) did not start within $TimeoutSec s: $($errors.GetAwaiter().GetResult())"
     }
     $addresses = $line.Result | ConvertFrom-Json
     [pscustomobject]@{
@@ -146,7 +151,7 @@ function Start-TestEmulator {
         BaseUri       = [uri]$addresses.baseUri
         ControlUri    = [uri]$addresses.controlUri
         CaPath        = $addresses.caPem
-        CaCertificate = [Security.Cryptography.X509Certificates.X509Certificate2]::new($addresses.caPem)
+        CaCertificate = New-Object Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $addresses.caPem
         ApiKey        = $ApiKey
         OrgId         = $OrgId[0]
         Process       = $process
@@ -154,13 +159,14 @@ function Start-TestEmulator {
     }
 }
 
+# The emulator is started directly (not through a launcher), so stopping it stops everything it started.
 function Stop-TestEmulator {
     param([Parameter(ValueFromPipeline)] $Emulator)
     process {
         if (-not $Emulator) { return }
         $p = $Emulator.Process
         try { $p.StandardInput.Close() } catch { }
-        if (-not $p.WaitForExit(10000)) { $p.Kill($true); $p.WaitForExit() }
+        if (-not $p.WaitForExit(10000)) { $p.Kill(); $p.WaitForExit() }
         $p.Dispose()
         if ($Emulator.CaPath -and [IO.File]::Exists($Emulator.CaPath)) { [IO.File]::Delete($Emulator.CaPath) }
     }
@@ -306,51 +312,6 @@ function Wait-Until {
 # An emulator with options the default one lacks (another HTTP version offer, another refusal), request keys and
 # read-outs of the emulator's counters, and foreign peers (curl, openssl s_server, a server that drops every
 # connection) for the session, retry, interop and diagnosis tests.
-
-<#
-.SYNOPSIS
-    Start-TestEmulator with extra command-line options, e.g. -ArgumentList '--protocols', 'Http1' (see the
-    emulator's --help). Returns the same object; stop it with Stop-TestEmulator.
-#>
-function Start-TestEmulatorWith {
-    param(
-        [Parameter(Mandatory)] [string[]] $ArgumentList,
-        [string] $ApiKey = $script:TestApiKey,
-        [string[]] $OrgId = @($script:TestOrgId),
-        [int] $TimeoutSec = 60
-    )
-    $dll = [IO.Path]::Combine($script:RepoRoot, 'tests', 'Saleschat.Emulator', 'bin', $script:Configuration, 'net10.0', 'Saleschat.Emulator.dll')
-    if (-not [IO.File]::Exists($dll)) { throw "The emulator is not built ($dll): run ./build.ps1 -Task Build first." }
-    $caPath = [IO.Path]::Combine([IO.Path]::GetTempPath(), "saleschat-emulator-ca-$([guid]::NewGuid().ToString('n')).pem")
-    $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($dll, '--api-key', $ApiKey, '--ca-out', $caPath)) { $start.ArgumentList.Add($a) }
-    foreach ($o in $OrgId) { $start.ArgumentList.Add('--org'); $start.ArgumentList.Add($o) }
-    foreach ($a in $ArgumentList) { $start.ArgumentList.Add($a) }
-    $start.UseShellExecute = $false
-    $start.RedirectStandardInput = $true
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $process = [Diagnostics.Process]::Start($start)
-    $errors = $process.StandardError.ReadToEndAsync()
-    $line = $process.StandardOutput.ReadLineAsync()
-    if (-not $line.Wait($TimeoutSec * 1000) -or -not $line.Result) {
-        if (-not $process.HasExited) { $process.Kill($true) }
-        $process.WaitForExit()
-        throw "The emulator ($($ArgumentList -join ' ')) did not start within $TimeoutSec s: $($errors.GetAwaiter().GetResult())"
-    }
-    $addresses = $line.Result | ConvertFrom-Json
-    [pscustomobject]@{
-        PSTypeName    = 'SaleschatTest.Emulator'
-        BaseUri       = [uri]$addresses.baseUri
-        ControlUri    = [uri]$addresses.controlUri
-        CaPath        = $addresses.caPem
-        CaCertificate = [Security.Cryptography.X509Certificates.X509Certificate2]::new($addresses.caPem)
-        ApiKey        = $ApiKey
-        OrgId         = $OrgId[0]
-        Process       = $process
-        StdErr        = $errors
-    }
-}
 
 # A key for the emulator's fault routes: every request carrying it is counted under it (/attempts/{key}).
 function New-TestRequestKey { [guid]::NewGuid().ToString('n') }

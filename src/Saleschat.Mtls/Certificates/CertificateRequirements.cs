@@ -168,7 +168,7 @@ namespace Saleschat.Mtls.Certificates
             }
 
             return readable.Value
-                ? Fail("KeyFilePermissions", $"{detail}: others can read the private key; restrict it to its owner (chmod 600)")
+                ? Fail("KeyFilePermissions", $"{detail}: others can read the private key; restrict it to its owner ({FilePlatform.OwnerOnlyAdvice(keyPath)})")
                 : Pass("KeyFilePermissions", detail);
         }
 

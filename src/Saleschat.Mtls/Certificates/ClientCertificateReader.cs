@@ -63,15 +63,52 @@ namespace Saleschat.Mtls.Certificates
             using (var store = new X509Store(StoreName.My, location))
             {
                 OpenExisting(store, normalized, location, thumbprint);
-                X509Certificate2Collection found = store.Certificates.Find(X509FindType.FindByThumbprint, normalized, validOnly: false);
-                if (found.Count == 0)
+                X509Certificate2 found = Find(store.Certificates, normalized);
+                if (found == null)
                 {
                     throw new SaleschatException(ErrorIds.CertificateNotFoundInStore, ErrorKind.ObjectNotFound,
                         $"No certificate with thumbprint {normalized} is in the {location}\\My store. Check the thumbprint, or import the PFX into that store first.", thumbprint);
                 }
 
-                return found[0];
+                return found;
             }
+        }
+
+        /// <summary>
+        /// X509FindType.FindByThumbprint compares the SHA-1 thumbprint only, so a SHA-256 one (64 hex digits, as
+        /// newer tools and portals show) is matched here by hashing each certificate's DER bytes.
+        /// </summary>
+        internal static X509Certificate2 Find(X509Certificate2Collection certificates, string normalized)
+        {
+            if (normalized.Length == 40)
+            {
+                X509Certificate2Collection found = certificates.Find(X509FindType.FindByThumbprint, normalized, validOnly: false);
+                return found.Count == 0 ? null : found[0];
+            }
+
+            using (SHA256 sha256 = SHA256.Create())
+            {
+                foreach (X509Certificate2 certificate in certificates)
+                {
+                    if (string.Equals(ToHex(sha256.ComputeHash(certificate.RawData)), normalized, StringComparison.Ordinal))
+                    {
+                        return certificate;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static string ToHex(byte[] bytes)
+        {
+            var text = new StringBuilder(bytes.Length * 2);
+            foreach (byte b in bytes)
+            {
+                text.Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            return text.ToString();
         }
 
         /// <summary>
@@ -105,7 +142,7 @@ namespace Saleschat.Mtls.Certificates
             if (hex.Length != 40 && hex.Length != 64)
             {
                 throw new SaleschatException(ErrorIds.InvalidThumbprint, ErrorKind.InvalidArgument,
-                    $"'{thumbprint}' is not a certificate thumbprint (40 hexadecimal characters).", thumbprint);
+                    $"'{thumbprint}' is not a certificate thumbprint: give 40 hexadecimal characters (SHA-1, as Windows shows it) or 64 (SHA-256).", thumbprint);
             }
 
             return hex;
@@ -165,14 +202,44 @@ namespace Saleschat.Mtls.Certificates
             {
                 return new X509Certificate2(content, password, X509KeyStorageFlags.Exportable);
             }
+            catch (CryptographicException ex) when (KeyStoreFailure.IsKeyStoreUnavailable(ex))
+            {
+                throw KeyStoreFailure.Error(ex);
+            }
             catch (CryptographicException ex)
             {
+                // The platform may be unable to read a good PFX: AES/PBES2 PFX files (OpenSSL 3's default, our own
+                // default export) need Windows 10 1709 / Server 2019 or later. BouncyCastle reads them anywhere, and
+                // the pair then goes through our own 3DES PKCS#12, which every Windows imports.
+                X509Certificate2 read = password == null ? null : FromPfxWithBouncyCastle(content, password, path);
+                if (read != null)
+                {
+                    return read;
+                }
+
                 throw password == null
                     ? new SaleschatException(ErrorIds.PfxPasswordRequired, ErrorKind.InvalidArgument,
                         $"The PFX file '{path}' is password-protected. Pass its password with -KeyPassword.", path, ex)
                     : new SaleschatException(ErrorIds.WrongKeyPassword, ErrorKind.AuthenticationError,
                         $"The password does not open the PFX file '{path}', or the file is damaged. Check -KeyPassword.", path, ex);
             }
+        }
+
+        /// <summary>The PFX through BouncyCastle, or null when it cannot read it either (a wrong password, damage).</summary>
+        internal static X509Certificate2 FromPfxWithBouncyCastle(byte[] content, SecureString password, string path)
+        {
+            (Org.BouncyCastle.X509.X509Certificate Certificate, RsaPrivateCrtKeyParameters Key)? pair;
+            try
+            {
+                pair = Secrets.SecretText.Use(password, chars => Pkcs12Bridge.Read(content, chars));
+            }
+            catch (Exception ex) when (ex is IOException || ex is ArgumentException || ex is InvalidOperationException
+                || ex is Org.BouncyCastle.Security.SecurityUtilityException || ex is Org.BouncyCastle.Crypto.CryptoException)
+            {
+                return null;
+            }
+
+            return pair == null ? null : Pkcs12Bridge.ToX509Certificate2(pair.Value.Certificate, pair.Value.Key);
         }
 
         private static X509ContentType ContentTypeOf(byte[] content)

@@ -1,3 +1,4 @@
+using System;
 using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -27,7 +28,7 @@ namespace Saleschat.Mtls.Certificates
             new AtomicFileWriter().Write(path, pfx, ownerOnly: true, overwrite: overwrite, existsErrorId: ErrorIds.OutputFileExists);
         }
 
-        private static RsaPrivateCrtKeyParameters PrivateKeyOf(X509Certificate2 certificate)
+        internal static RsaPrivateCrtKeyParameters PrivateKeyOf(X509Certificate2 certificate, Func<RSA, RSAParameters> exportParameters = null, Func<string, byte[]> exportPkcs12 = null)
         {
             if (!certificate.HasPrivateKey)
             {
@@ -35,17 +36,43 @@ namespace Saleschat.Mtls.Certificates
                     $"The certificate '{certificate.Subject}' has no private key. Load it with its key (Get-SaleschatClientCertificate -KeyPath).", certificate);
             }
 
+            exportParameters = exportParameters ?? (rsa => rsa.ExportParameters(includePrivateParameters: true));
             try
             {
                 using (RSA rsa = certificate.GetRSAPrivateKey())
                 {
-                    return RsaKeyConverter.ToBouncyCastle(rsa.ExportParameters(includePrivateParameters: true));
+                    return RsaKeyConverter.ToBouncyCastle(exportParameters(rsa));
                 }
             }
-            catch (CryptographicException ex)
+            catch (CryptographicException plaintextRefused)
             {
+                // Windows imports a PKCS#12 key into CNG as AllowExport but not AllowPlaintextExport: ExportParameters then
+                // fails ("The requested operation is not supported") although the key is exportable. .NET 9 works around
+                // it inside ExportParameters (dotnet/runtime#109119, fixing #109059); .NET Framework (5.1) and .NET 8
+                // (PowerShell 7.4) do not. An encrypted export is still allowed (dotnet/runtime#77590): export a PKCS#12
+                // with a one-time password and read the key back from it with BouncyCastle.
+                RsaPrivateCrtKeyParameters key = ThroughEncryptedPkcs12(exportPkcs12 ?? (password => certificate.Export(X509ContentType.Pkcs12, password)));
+                if (key != null)
+                {
+                    return key;
+                }
+
                 throw new SaleschatException(ErrorIds.KeyNotExportable, ErrorKind.PermissionDenied,
-                    $"The private key of '{certificate.Subject}' cannot be exported (a store key marked non-exportable). Export the PFX from where the key was made.", certificate, ex);
+                    $"The private key of '{certificate.Subject}' cannot be exported: the store holds it as non-exportable ({plaintextRefused.Message}). Export the PFX from where the key was made.", certificate, plaintextRefused);
+            }
+        }
+
+        private static RsaPrivateCrtKeyParameters ThroughEncryptedPkcs12(Func<string, byte[]> exportPkcs12)
+        {
+            string oneTime = Guid.NewGuid().ToString("N");
+            try
+            {
+                byte[] pfx = exportPkcs12(oneTime);
+                return Pkcs12Bridge.Read(pfx, oneTime.ToCharArray())?.Key;
+            }
+            catch (Exception ex) when (ex is CryptographicException || ex is System.IO.IOException || ex is PlatformNotSupportedException)
+            {
+                return null;
             }
         }
     }

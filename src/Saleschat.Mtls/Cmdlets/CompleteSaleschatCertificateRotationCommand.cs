@@ -24,23 +24,34 @@ namespace Saleschat.Mtls.Cmdlets
                 var rotations = new RotationService();
 
                 X509Certificate2 next = null;
-                if (rotations.IsCompletionInterrupted(paths))
+                CertificateRotation rotation;
+                try
                 {
-                    // The next certificate was proven before the journal was written: finish the moves.
-                    WriteWarning($"Finishing an interrupted rotation of '{paths.CertificatePath}'.");
-                }
-                else
-                {
-                    next = rotations.LoadNext(paths, KeyPassword);
-                    if (!ShouldProcess(paths.CertificatePath, $"Promote {next.Thumbprint} from '{paths.NextCertificatePath}', keeping the current pair as '{paths.PreviousCertificatePath}'"))
+                    if (rotations.IsCompletionInterrupted(paths))
                     {
-                        return;
+                        // The next certificate was proven before the journal was written: finish the moves.
+                        WriteWarning($"Finishing an interrupted rotation of '{paths.CertificatePath}'.");
+                    }
+                    else
+                    {
+                        next = rotations.LoadNext(paths, KeyPassword);
+                        if (!ShouldProcess(paths.CertificatePath, $"Promote {next.Thumbprint} from '{paths.NextCertificatePath}', keeping the current pair as '{paths.PreviousCertificatePath}'"))
+                        {
+                            return;
+                        }
+
+                        ProveAccepted(session, next, paths);
                     }
 
-                    ProveAccepted(session, next, paths);
+                    // The proven copy is needed only for its thumbprint: the promoted pair is read again from its files.
+                    rotation = rotations.Promote(paths, KeyPassword, next);
+                }
+                finally
+                {
+                    // Released on every path (refused, -WhatIf, promoted), so its imported key leaves no file behind.
+                    next?.Dispose();
                 }
 
-                CertificateRotation rotation = rotations.Promote(paths, KeyPassword, next);
                 session.SwitchCertificate(rotation.CurrentCertificate);
                 WriteVerbose(rotation.NextStep);
                 WriteObject(rotation);

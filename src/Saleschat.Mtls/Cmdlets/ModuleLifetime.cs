@@ -4,11 +4,14 @@ using Saleschat.Mtls.Sessions;
 namespace Saleschat.Mtls.Cmdlets
 {
     /// <summary>
-    /// Remove-Module closes the default session's connections. Nothing runs at import: the first
-    /// cmdlet call pays for what it uses, so Import-Module stays fast.
+    /// Import-Module checks the .NET Framework version on Windows PowerShell 5.1 (one registry read; nothing at all
+    /// on PowerShell 7); Remove-Module closes the default session's connections. Everything else is paid for by the
+    /// first cmdlet call that uses it, so Import-Module stays fast.
     /// </summary>
-    public sealed class ModuleLifetime : IModuleAssemblyCleanup
+    public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
+        public void OnImport() => NetFrameworkRequirement.Check();
+
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
             SaleschatSession session = DefaultSession.Current;

@@ -59,7 +59,7 @@ namespace Saleschat.Mtls.Diagnostics
             }
             catch (TransportException ex)
             {
-                return FromFailure(result, ex, certificate.NotAfter);
+                return FromFailure(result, ex, certificate);
             }
             catch (SaleschatException ex)
             {
@@ -104,7 +104,7 @@ namespace Saleschat.Mtls.Diagnostics
                 $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {response.ReasonPhrase}. Is -BaseUri Saleschat's mTLS host?");
         }
 
-        private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, DateTime notAfter)
+        private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
         {
             switch (ex.Failure)
             {
@@ -112,7 +112,9 @@ namespace Saleschat.Mtls.Diagnostics
                 case FailureKind.ConnectionClosed:
                     string alert = FailureClassifier.AlertName(ex);
                     string said = alert != null ? "TLS alert " + alert.Replace('_', ' ') : ex.Failure == FailureKind.ConnectionClosed ? "connection closed after the handshake" : "TLS refusal";
-                    return ExpiredNow(notAfter) || alert == "certificate_expired" ? Expired(result, notAfter, said) : Refused(result, said);
+                    return ExpiredNow(certificate.NotAfter) || alert == "certificate_expired" ? Expired(result, certificate.NotAfter, said) : Refused(result, said);
+                case FailureKind.ClientKeyUnusable:
+                    return Diagnose(result, MtlsDiagnosis.ClientCertificateNoPrivateKey, ex.Message);
                 case FailureKind.ServerCertificateUntrusted:
                     return Diagnose(result, MtlsDiagnosis.ServerCertificateUntrusted,
                         $"The server's certificate for {result.Uri.Host} is not trusted. For a private test host, pass its CA with -ServerCertificateAuthority; for Saleschat's own hosts, check the system's CA store and any TLS-inspecting proxy.");
@@ -132,7 +134,7 @@ namespace Saleschat.Mtls.Diagnostics
 
         private static MtlsTestResult Refused(MtlsTestResult result, string said) =>
             Diagnose(result, MtlsDiagnosis.ClientCertificateRefused,
-                $"The server refused the client certificate ({said}). Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment ({result.Uri.Host}), then test again; UAT and Production keep separate lists.");
+                $"The server refused the client certificate ({said}). Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment ({result.Uri.Host}), then test again; UAT and Production keep separate lists." + TlsPlatform.ClientCertificateAdvice(null));
 
         private static bool ExpiredNow(DateTime notAfter) => notAfter.ToUniversalTime() < DateTime.UtcNow;
 

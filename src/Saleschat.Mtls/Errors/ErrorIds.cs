@@ -9,6 +9,7 @@ namespace Saleschat.Mtls.Errors
         public const string OutputFileExists = nameof(OutputFileExists);
         public const string FileWriteFailed = nameof(FileWriteFailed);
         public const string DirectoryNotFound = nameof(DirectoryNotFound);
+        public const string OwnerOnlyAclNotApplied = nameof(OwnerOnlyAclNotApplied);
 
         // Keys
         public const string InvalidKeySize = nameof(InvalidKeySize);
@@ -32,6 +33,7 @@ namespace Saleschat.Mtls.Errors
         public const string InvalidSubject = nameof(InvalidSubject);
         public const string InvalidValidityDays = nameof(InvalidValidityDays);
         public const string PfxPasswordRequired = nameof(PfxPasswordRequired);
+        public const string KeyStoreUnavailable = nameof(KeyStoreUnavailable);
 
         // Sessions and calls
         public const string AuthorizationHeaderNotAllowed = nameof(AuthorizationHeaderNotAllowed);
@@ -52,6 +54,7 @@ namespace Saleschat.Mtls.Errors
         public const string ServerRefusedClientCertificate = nameof(ServerRefusedClientCertificate);
         public const string ApiKeyRejected = nameof(ApiKeyRejected);
         public const string ServerNameMismatch = nameof(ServerNameMismatch);
+        public const string ClientKeyUnusable = nameof(ClientKeyUnusable);
 
         // Rotation
         public const string NextCertificateNotAccepted = nameof(NextCertificateNotAccepted);
@@ -67,5 +70,6 @@ namespace Saleschat.Mtls.Errors
         public const string KeyNotExportable = nameof(KeyNotExportable);
         public const string PfxPathRequired = nameof(PfxPathRequired);
         public const string PlatformOperationFailed = nameof(PlatformOperationFailed);
+        public const string DotNetFrameworkTooOld = nameof(DotNetFrameworkTooOld);
     }
 }

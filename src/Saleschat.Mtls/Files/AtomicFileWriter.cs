@@ -62,7 +62,7 @@ namespace Saleschat.Mtls.Files
             {
                 throw;
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is PlatformNotSupportedException)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is PlatformNotSupportedException || ex is System.ComponentModel.Win32Exception)
             {
                 throw new SaleschatException(ErrorIds.FileWriteFailed, ErrorKind.WriteError,
                     $"Could not write '{path}': {ex.Message}", path, ex);

@@ -7,13 +7,28 @@ namespace Saleschat.Mtls.Files
 {
     /// <summary>
     /// Reads an SDDL string (Windows security descriptor text) and lists the trustees other than the
-    /// owner, SYSTEM and Administrators whose allow entries grant read access. Plain text parsing, so it
-    /// is unit-tested on any platform.
+    /// owner, the current user, SYSTEM and Administrators whose allow entries grant read access. Plain text
+    /// parsing, so it is unit-tested on any platform.
     /// </summary>
+    /// <remarks>
+    /// SDDL grammar: "Security Descriptor String Format" and "ACE Strings" (Microsoft Learn, Win32 security).
+    /// A DACL written as "D:NO_ACCESS_CONTROL" is a NULL DACL, and a descriptor with no "D:" at all has no DACL:
+    /// both grant everyone full access ("Null DACLs and Empty DACLs"), so both are reported as readable by
+    /// Everyone. An empty "D:P" DACL grants nobody anything.
+    /// </remarks>
     public static class SddlReaders
     {
+        public const string EveryoneNullDacl = "Everyone (NULL DACL: no access control)";
+        public const string EveryoneNoDacl = "Everyone (no DACL)";
+
         private static readonly Regex Owner = new Regex(@"O:(?<sid>[A-Z]{2}|S-[0-9-]+)", RegexOptions.Compiled);
-        private static readonly Regex Ace = new Regex(@"\((?<type>[A-Z]+);[^;]*;(?<rights>[^;]*);[^;]*;[^;]*;(?<sid>[^;)]+)[^)]*\)", RegexOptions.Compiled);
+
+        // Section markers stand at the start or right after the previous section's last character.
+        private static readonly Regex DaclSection = new Regex(@"(^|(?<=[A-Z0-9)]))D:(?<flags>(NO_ACCESS_CONTROL|PAI|PAR|AI|AR|P|AI)*)", RegexOptions.Compiled);
+
+        // Access-allowed ACE types, including the conditional (callback) and object forms: a conditional ACE may
+        // grant access, so it counts (ACE Strings: A, OA, XA, ZA).
+        private static readonly HashSet<string> AllowTypes = new HashSet<string>(StringComparer.Ordinal) { "A", "OA", "XA", "ZA" };
 
         // SDDL rights tokens (two letters each) and their access-mask bits.
         private static readonly Dictionary<string, uint> Rights = new Dictionary<string, uint>
@@ -30,24 +45,79 @@ namespace Saleschat.Mtls.Files
             "SY", "S-1-5-18", "BA", "S-1-5-32-544", "OW", "S-1-3-4",
         };
 
-        public static List<string> OthersWhoCanRead(string sddl, uint readMask)
+        /// <param name="sddl">The descriptor with owner and DACL (OWNER_ and DACL_SECURITY_INFORMATION).</param>
+        /// <param name="readMask">The access bits that mean "can read".</param>
+        /// <param name="currentUserSid">
+        /// The caller's SID: it may differ from the owner (an elevated administrator's files are owned by
+        /// Administrators; an SMB server may set its own owner), and its own grant is not "someone else".
+        /// </param>
+        public static List<string> OthersWhoCanRead(string sddl, uint readMask, string currentUserSid = null)
         {
-            string owner = Owner.Match(sddl).Groups["sid"].Value;
-            int daclStart = sddl.IndexOf("D:", StringComparison.Ordinal);
-            string dacl = daclStart < 0 ? string.Empty : sddl.Substring(daclStart);
-            var readers = new List<string>();
-            foreach (Match ace in Ace.Matches(dacl))
+            sddl = sddl ?? string.Empty;
+            Match section = DaclSection.Match(sddl);
+            if (!section.Success)
             {
-                string sid = ace.Groups["sid"].Value;
-                bool allows = ace.Groups["type"].Value == "A";
-                if (allows && !AlwaysTrusted.Contains(sid) && !string.Equals(sid, owner, StringComparison.OrdinalIgnoreCase)
-                    && (MaskOf(ace.Groups["rights"].Value) & readMask) != 0 && !readers.Contains(sid))
+                return new List<string> { EveryoneNoDacl };
+            }
+
+            if (section.Groups["flags"].Value.IndexOf("NO_ACCESS_CONTROL", StringComparison.Ordinal) >= 0)
+            {
+                return new List<string> { EveryoneNullDacl };
+            }
+
+            string owner = Owner.Match(sddl).Groups["sid"].Value;
+            var readers = new List<string>();
+            foreach (string ace in AcesOf(sddl, section.Index + section.Length))
+            {
+                // type;flags;rights;object guid;inherit object guid;sid[;(condition) or resource attribute]
+                string[] fields = ace.Split(new[] { ';' }, 7);
+                if (fields.Length < 6)
+                {
+                    continue;
+                }
+
+                string sid = fields[5];
+                bool appliesToThisFile = fields[1].IndexOf("IO", StringComparison.Ordinal) < 0; // inherit-only: not this object
+                if (AllowTypes.Contains(fields[0]) && appliesToThisFile && !AlwaysTrusted.Contains(sid)
+                    && !string.Equals(sid, owner, StringComparison.OrdinalIgnoreCase)
+                    && !string.Equals(sid, currentUserSid, StringComparison.OrdinalIgnoreCase)
+                    && (MaskOf(fields[2]) & readMask) != 0 && !readers.Contains(sid))
                 {
                     readers.Add(sid);
                 }
             }
 
             return readers;
+        }
+
+        /// <summary>The DACL's ACE strings, read with balanced parentheses (a conditional ACE nests its own).</summary>
+        private static IEnumerable<string> AcesOf(string sddl, int start)
+        {
+            int i = start;
+            while (i < sddl.Length && sddl[i] == '(')
+            {
+                int depth = 0;
+                int j = i;
+                for (; j < sddl.Length; j++)
+                {
+                    if (sddl[j] == '(')
+                    {
+                        depth++;
+                    }
+                    else if (sddl[j] == ')' && --depth == 0)
+                    {
+                        break;
+                    }
+                }
+
+                if (j >= sddl.Length)
+                {
+                    yield break; // unbalanced: what was read so far is all there is
+                }
+
+                yield return sddl.Substring(i + 1, j - i - 1);
+                i = j + 1;
+            }
         }
 
         public static uint MaskOf(string rights)

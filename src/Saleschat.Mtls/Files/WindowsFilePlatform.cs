@@ -4,7 +4,9 @@ using System.ComponentModel;
 using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Threading;
 using Microsoft.Win32.SafeHandles;
+using Saleschat.Mtls.Errors;
 
 namespace Saleschat.Mtls.Files
 {
@@ -12,11 +14,13 @@ namespace Saleschat.Mtls.Files
     /// Windows: an owner-only file is created by CreateFileW with a protected DACL that grants the
     /// current user alone, so the file never exists with inherited (often Users-readable) permissions.
     /// Plain Win32 calls work the same on .NET Framework (Windows PowerShell 5.1) and .NET (PowerShell 7)
-    /// and need no extra package. Not exercised in CI (Linux): keep it small and literal.
+    /// and need no extra package. Not exercised in CI (Linux): keep it small and literal; the hosted-CI Windows
+    /// runners run tests/Pester/Windows.Tests.ps1 against it.
     /// </summary>
     internal sealed class WindowsFilePlatform : IFilePlatform
     {
         private const uint GenericWrite = 0x40000000;
+        private const uint ReadControl = 0x20000; // to read the new file's DACL back through its handle
         private const uint CreateNewDisposition = 1;
         private const uint FileAttributeNormal = 0x80;
         private const int ErrorFileExists = 80;
@@ -26,6 +30,10 @@ namespace Saleschat.Mtls.Files
         private const uint DaclSecurityInformation = 0x4;
         private const uint SeFileObject = 1;
         private const uint SddlRevision1 = 1;
+        private const int ErrorAccessDenied = 5;
+        private const int ErrorSharingViolation = 32;
+        private const int ErrorLockViolation = 33;
+        private const int MoveAttempts = 10;
 
         // File read access: FILE_READ_DATA, GENERIC_READ, GENERIC_ALL.
         private const uint ReadMask = 0x1 | 0x80000000 | 0x10000000;
@@ -38,12 +46,16 @@ namespace Saleschat.Mtls.Files
             }
 
             string sid = CurrentUserSid();
-            string sddl = $"O:{sid}D:P(A;;FA;;;{sid})";
+
+            // No "O:": the owner then defaults to the token's default owner. Asking for an explicit owner fails on
+            // some SMB servers, and the protected DACL alone is what keeps others out.
+            string sddl = $"D:P(A;;FA;;;{sid})";
             if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SddlRevision1, out IntPtr descriptor, IntPtr.Zero))
             {
-                throw new Win32Exception(Marshal.GetLastWin32Error());
+                throw new IOException(new Win32Exception(Marshal.GetLastWin32Error()).Message);
             }
 
+            SafeFileHandle handle;
             try
             {
                 var attributes = new SecurityAttributes
@@ -52,7 +64,7 @@ namespace Saleschat.Mtls.Files
                     SecurityDescriptor = descriptor,
                     InheritHandle = 0,
                 };
-                SafeFileHandle handle = CreateFileW(path, GenericWrite, 0, ref attributes, CreateNewDisposition, FileAttributeNormal, IntPtr.Zero);
+                handle = CreateFileW(LongPath(path), GenericWrite | ReadControl, 0, ref attributes, CreateNewDisposition, FileAttributeNormal, IntPtr.Zero);
                 if (handle.IsInvalid)
                 {
                     int error = Marshal.GetLastWin32Error();
@@ -61,8 +73,46 @@ namespace Saleschat.Mtls.Files
                         ? new IOException($"The file '{path}' already exists.")
                         : new IOException(new Win32Exception(error).Message);
                 }
+            }
+            finally
+            {
+                LocalFree(descriptor);
+            }
 
-                return new FileStream(handle, FileAccess.Write);
+            // FAT/exFAT and some SMB servers ignore the descriptor given to CreateFileW without an error, leaving the
+            // file open to everyone: read the DACL back through the handle and refuse to write a key into it.
+            // (What GetSecurityInfo returns on FAT, a NULL DACL or an error, could not be confirmed here: both fail.)
+            string problem = OwnerOnlyProblem(handle, sid);
+            if (problem != null)
+            {
+                handle.Dispose();
+                DeleteFileW(LongPath(path));
+                throw new SaleschatException(ErrorIds.OwnerOnlyAclNotApplied, ErrorKind.SecurityError,
+                    $"The folder '{Path.GetDirectoryName(path)}' did not keep the owner-only permissions asked for ({problem}); FAT/exFAT drives and some network shares ignore them. The private key was not written: choose a folder on an NTFS drive.", Path.GetDirectoryName(path));
+            }
+
+            return new FileStream(handle, FileAccess.Write);
+        }
+
+        private static string OwnerOnlyProblem(SafeFileHandle handle, string currentUserSid)
+        {
+            uint result = GetSecurityInfo(handle, SeFileObject, OwnerSecurityInformation | DaclSecurityInformation,
+                out IntPtr _, out IntPtr _, out IntPtr _, out IntPtr _, out IntPtr descriptor);
+            if (result != 0)
+            {
+                return "its permissions cannot be read back: " + new Win32Exception((int)result).Message;
+            }
+
+            try
+            {
+                string sddl = SddlOf(descriptor, out string error);
+                if (sddl == null)
+                {
+                    return error;
+                }
+
+                List<string> readers = SddlReaders.OthersWhoCanRead(sddl, ReadMask, currentUserSid);
+                return readers.Count == 0 ? null : "readable by " + string.Join(", ", readers);
             }
             finally
             {
@@ -70,19 +120,71 @@ namespace Saleschat.Mtls.Files
             }
         }
 
+        private static string SddlOf(IntPtr descriptor, out string error)
+        {
+            if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(descriptor, SddlRevision1,
+                    OwnerSecurityInformation | DaclSecurityInformation, out IntPtr text, out _))
+            {
+                error = new Win32Exception(Marshal.GetLastWin32Error()).Message;
+                return null;
+            }
+
+            try
+            {
+                error = null;
+                return Marshal.PtrToStringUni(text);
+            }
+            finally
+            {
+                LocalFree(text);
+            }
+        }
+
+        /// <summary>
+        /// The "\\?\" form lifts MAX_PATH (260) for the raw Win32 calls below, which, unlike .NET's own file APIs,
+        /// get no automatic long-path handling ("Maximum Path Length Limitation", Microsoft Learn). It also turns off
+        /// path normalization, so it is used only for full, already-normalized paths.
+        /// </summary>
+        internal static string LongPath(string path)
+        {
+            if (path.Length < 248 || path.StartsWith(@"\\?\", StringComparison.Ordinal) || !Path.IsPathRooted(path))
+            {
+                return path;
+            }
+
+            // Callers pass full paths; GetFullPath is avoided because .NET Framework's legacy path handling throws
+            // PathTooLongException for exactly these paths.
+            string full = path.Replace('/', '\\');
+            return full.StartsWith(@"\\", StringComparison.Ordinal) ? @"\\?\UNC\" + full.Substring(2) : @"\\?\" + full;
+        }
+
         // MoveFileEx keeps the new file's own (owner-only) DACL; File.Replace/ReplaceFile would adopt
         // the replaced file's security descriptor, which may be broader.
         public void ReplaceAtomically(string source, string destination)
         {
-            if (!MoveFileExW(source, destination, MoveFileReplaceExisting | MoveFileWriteThrough))
+            // Antivirus and indexers open a freshly written file for a moment: MoveFileEx then fails with access
+            // denied, sharing or lock violation. Retry those a bounded number of times (about 2.7 s in all).
+            for (int attempt = 1; ; attempt++)
             {
-                throw new IOException(new Win32Exception(Marshal.GetLastWin32Error()).Message);
+                if (MoveFileExW(LongPath(source), LongPath(destination), MoveFileReplaceExisting | MoveFileWriteThrough))
+                {
+                    return;
+                }
+
+                int error = Marshal.GetLastWin32Error();
+                bool transient = error == ErrorAccessDenied || error == ErrorSharingViolation || error == ErrorLockViolation;
+                if (!transient || attempt == MoveAttempts)
+                {
+                    throw new IOException(new Win32Exception(error).Message);
+                }
+
+                Thread.Sleep(50 * attempt);
             }
         }
 
         public bool? IsReadableByOthers(string path, out string detail)
         {
-            uint result = GetNamedSecurityInfoW(path, SeFileObject, OwnerSecurityInformation | DaclSecurityInformation,
+            uint result = GetNamedSecurityInfoW(LongPath(path), SeFileObject, OwnerSecurityInformation | DaclSecurityInformation,
                 out IntPtr _, IntPtr.Zero, out IntPtr _, IntPtr.Zero, out IntPtr descriptor);
             if (result != 0)
             {
@@ -92,23 +194,15 @@ namespace Saleschat.Mtls.Files
 
             try
             {
-                if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(descriptor, SddlRevision1,
-                        OwnerSecurityInformation | DaclSecurityInformation, out IntPtr text, out _))
+                string sddl = SddlOf(descriptor, out detail);
+                if (sddl == null)
                 {
-                    detail = new Win32Exception(Marshal.GetLastWin32Error()).Message;
                     return null;
                 }
 
-                try
-                {
-                    List<string> readers = SddlReaders.OthersWhoCanRead(Marshal.PtrToStringUni(text), ReadMask);
-                    detail = readers.Count == 0 ? "owner-only ACL" : "readable by " + string.Join(", ", readers);
-                    return readers.Count > 0;
-                }
-                finally
-                {
-                    LocalFree(text);
-                }
+                List<string> readers = SddlReaders.OthersWhoCanRead(sddl, ReadMask, CurrentUserSid());
+                detail = readers.Count == 0 ? "owner-only ACL" : "readable by " + string.Join(", ", readers);
+                return readers.Count > 0;
             }
             finally
             {
@@ -179,6 +273,12 @@ namespace Saleschat.Mtls.Files
 
         [DllImport("advapi32.dll", CharSet = CharSet.Unicode)]
         private static extern uint GetNamedSecurityInfoW(string name, uint objectType, uint information, out IntPtr owner, IntPtr group, out IntPtr dacl, IntPtr sacl, out IntPtr descriptor);
+
+        [DllImport("advapi32.dll")]
+        private static extern uint GetSecurityInfo(SafeFileHandle handle, uint objectType, uint information, out IntPtr owner, out IntPtr group, out IntPtr dacl, out IntPtr sacl, out IntPtr descriptor);
+
+        [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern bool DeleteFileW(string name);
 
         [DllImport("advapi32.dll", SetLastError = true)]
         private static extern bool OpenProcessToken(IntPtr process, uint access, out IntPtr token);

@@ -57,6 +57,13 @@ namespace Saleschat.Mtls.Http
                 return FailureKind.Timeout;
             }
 
+            // Exception types and platform codes first: they do not change with the UI language (.NET Framework).
+            FailureKind? shaped = PlatformFailureCodes.Classify(exception);
+            if (shaped != null)
+            {
+                return shaped.Value;
+            }
+
             string messages = string.Empty;
             bool sslStreamDisposed = false, socketError = false, duringHandshake = false;
             for (Exception e = exception; e != null; e = e.InnerException)

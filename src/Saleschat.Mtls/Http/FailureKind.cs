@@ -17,5 +17,8 @@ namespace Saleschat.Mtls.Http
 
         /// <summary>The server's certificate is for another name than the host asked for (trusted or not).</summary>
         ServerNameMismatch,
+
+        /// <summary>SChannel could not use our own private key (a lost key container, no access, CAPI with TLS 1.3).</summary>
+        ClientKeyUnusable,
     }
 }

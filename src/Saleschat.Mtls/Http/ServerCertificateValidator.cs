@@ -6,7 +6,8 @@ using System.Security.Cryptography.X509Certificates;
 namespace Saleschat.Mtls.Http
 {
     /// <summary>
-    /// Trusts the OS roots and, optionally, one extra CA for private test hosts. There is deliberately no
+    /// Trusts the OS roots and, optionally, one extra CA for private test hosts (null: none). Always installed, so
+    /// no process-wide callback (ServicePointManager on .NET Framework) ever decides for the module. There is deliberately no
     /// way to accept any certificate: an unknown root is always refused.
     /// </summary>
     /// <remarks>
@@ -19,7 +20,7 @@ namespace Saleschat.Mtls.Http
 
         public ServerCertificateValidator(X509Certificate2 extraAuthority)
         {
-            _extraAuthority = extraAuthority ?? throw new ArgumentNullException(nameof(extraAuthority));
+            _extraAuthority = extraAuthority;
         }
 
         /// <summary>
@@ -36,6 +37,12 @@ namespace Saleschat.Mtls.Http
             }
 
             LastRefusalWasNameMismatch = (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0;
+
+            // No extra CA: exactly the platform's verdict.
+            if (_extraAuthority == null)
+            {
+                return false;
+            }
 
             // A name mismatch or a missing certificate is never excused by a trusted CA.
             if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate == null)

@@ -41,6 +41,8 @@ namespace Saleschat.Mtls.Http
                     return ErrorIds.ConnectionRefused;
                 case FailureKind.Timeout:
                     return ErrorIds.RequestTimedOut;
+                case FailureKind.ClientKeyUnusable:
+                    return ErrorIds.ClientKeyUnusable;
                 default:
                     return ErrorIds.NetworkError;
             }
@@ -50,6 +52,9 @@ namespace Saleschat.Mtls.Http
         {
             switch (failure)
             {
+                case FailureKind.ClientKeyUnusable:
+                    return ErrorKind.AuthenticationError;
+
                 // The same category whichever way an edge refused (a TLS alert here, an HTTP page in ApiError).
                 case FailureKind.ClientCertificateRefused:
                 case FailureKind.ServerCertificateUntrusted:

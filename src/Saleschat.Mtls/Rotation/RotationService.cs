@@ -74,9 +74,23 @@ namespace Saleschat.Mtls.Rotation
         /// <param name="provenNext">The next certificate the caller already loaded and proved, so it is not read again.</param>
         public CertificateRotation Promote(RotationPaths paths, SecureString password, X509Certificate2 provenNext = null)
         {
-            RotationJournal journal = File.Exists(paths.JournalPath)
-                ? RotationJournal.Read(paths.JournalPath)
-                : BeginJournal(paths, provenNext ?? LoadNext(paths, password));
+            RotationJournal journal;
+            if (File.Exists(paths.JournalPath))
+            {
+                journal = RotationJournal.Read(paths.JournalPath);
+            }
+            else if (provenNext != null)
+            {
+                journal = BeginJournal(paths, provenNext);
+            }
+            else
+            {
+                // Loaded here only for its thumbprint: released at once, so its imported key leaves no file behind.
+                using (X509Certificate2 next = LoadNext(paths, password))
+                {
+                    journal = BeginJournal(paths, next);
+                }
+            }
 
             KeepPrevious(paths, journal, password);
             _afterStep("previous");
@@ -103,16 +117,23 @@ namespace Saleschat.Mtls.Rotation
             }
 
             File.Delete(paths.JournalPath);
-            X509Certificate2 previous = new X509Certificate2(CertificatePem.FirstCertificateDer(File.ReadAllText(paths.PreviousCertificatePath)));
+            string previousThumbprint;
+            using (var previous = new X509Certificate2(CertificatePem.FirstCertificateDer(File.ReadAllText(paths.PreviousCertificatePath))))
+            {
+                previousThumbprint = previous.Thumbprint;
+            }
+
             return new CertificateRotation(RotationState.Completed, paths, current, current, CertificatePem.Encode(current.RawData),
-                $"Done: {Path.GetFileName(paths.CertificatePath)} is now {current.Thumbprint} (expires {current.NotAfter:yyyy-MM-dd}). The old certificate {previous.Thumbprint} is kept as {Path.GetFileName(paths.PreviousCertificatePath)}; remove it from Settings > mTLS once nothing uses it.");
+                $"Done: {Path.GetFileName(paths.CertificatePath)} is now {current.Thumbprint} (expires {current.NotAfter:yyyy-MM-dd}). The old certificate {previousThumbprint} is kept as {Path.GetFileName(paths.PreviousCertificatePath)}; remove it from Settings > mTLS once nothing uses it.");
         }
 
         private RotationJournal BeginJournal(RotationPaths paths, X509Certificate2 next)
         {
             // Only the thumbprint of the current certificate is recorded: its key need not be opened again.
-            X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, null, null);
-            return RotationJournal.Begin(paths.JournalPath, current.Thumbprint, next.Thumbprint, _writer);
+            using (X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, null, null))
+            {
+                return RotationJournal.Begin(paths.JournalPath, current.Thumbprint, next.Thumbprint, _writer);
+            }
         }
 
         /// <summary>Copies the old pair to previous, unless an earlier run already did.</summary>
@@ -136,8 +157,10 @@ namespace Saleschat.Mtls.Rotation
 
             try
             {
-                X509Certificate2 previous = ClientCertificateReader.FromFiles(paths.PreviousCertificatePath, paths.PreviousKeyPath, password);
-                return string.Equals(previous.Thumbprint, thumbprint, StringComparison.OrdinalIgnoreCase);
+                using (X509Certificate2 previous = ClientCertificateReader.FromFiles(paths.PreviousCertificatePath, paths.PreviousKeyPath, password))
+                {
+                    return string.Equals(previous.Thumbprint, thumbprint, StringComparison.OrdinalIgnoreCase);
+                }
             }
             catch (SaleschatException)
             {
@@ -152,9 +175,11 @@ namespace Saleschat.Mtls.Rotation
                 return null;
             }
 
-            X509Certificate2 next = ClientCertificateReader.FromFiles(paths.NextCertificatePath, null, null);
-            // A certificate left by an interrupted start without its key's match is made again.
-            return KeyMatch.Matches(next, nextKey) ? ClientCertificateReader.FromFiles(paths.NextCertificatePath, paths.NextKeyPath, password) : null;
+            using (X509Certificate2 next = ClientCertificateReader.FromFiles(paths.NextCertificatePath, null, null))
+            {
+                // A certificate left by an interrupted start without its key's match is made again.
+                return KeyMatch.Matches(next, nextKey) ? ClientCertificateReader.FromFiles(paths.NextCertificatePath, paths.NextKeyPath, password) : null;
+            }
         }
 
         private void Copy(string source, string destination, bool ownerOnly) =>

@@ -99,7 +99,10 @@ namespace Saleschat.Mtls
         public void SwitchCertificate(X509Certificate2 certificate)
         {
             RequirePrivateKey(certificate);
-            MtlsState old = System.Threading.Interlocked.Exchange(ref _state, new MtlsState(certificate, NewTransport(certificate)));
+
+            // The rotation loaded this certificate for the session, so the session releases it when it is retired:
+            // on Windows an imported key's container is deleted only when its certificate is disposed.
+            MtlsState old = System.Threading.Interlocked.Exchange(ref _state, new MtlsState(certificate, NewTransport(certificate), ownsCertificate: true));
             old.RetireAfterInFlightCalls();
         }
 
@@ -112,7 +115,7 @@ namespace Saleschat.Mtls
         public override string ToString() =>
             $"Saleschat {Environment} {BaseUri} org {OrgId ?? "(none)"} certificate {Thumbprint} ({DaysUntilExpiry} days left)";
 
-        public void Dispose() => _state.Transport.Dispose();
+        public void Dispose() => _state.Release();
 
         private MtlsTransport NewTransport(X509Certificate2 certificate) =>
             new MtlsTransport(BaseUri, certificate, ServerCertificateAuthority, MaximumConnections);
@@ -124,15 +127,20 @@ namespace Saleschat.Mtls
                 throw new SaleschatException(ErrorIds.CertificateHasNoPrivateKey, ErrorKind.InvalidArgument,
                     $"The certificate '{certificate.Subject}' ({certificate.Thumbprint}) has no private key, so it cannot authenticate a TLS client. Load it with its key (Get-SaleschatClientCertificate -KeyPath).", certificate);
             }
+
+            ClientKeyCheck.RequireUsable(certificate);
         }
 
         /// <summary>A certificate and its pool, swapped as one so no call sees a mix of the two.</summary>
         private sealed class MtlsState
         {
-            public MtlsState(X509Certificate2 certificate, MtlsTransport transport)
+            private readonly bool _ownsCertificate;
+
+            public MtlsState(X509Certificate2 certificate, MtlsTransport transport, bool ownsCertificate = false)
             {
                 Certificate = certificate;
                 Transport = transport;
+                _ownsCertificate = ownsCertificate;
             }
 
             public X509Certificate2 Certificate { get; }
@@ -144,7 +152,17 @@ namespace Saleschat.Mtls
             public void RetireAfterInFlightCalls()
             {
                 // Give calls in flight time to finish on the old connections before closing them.
-                System.Threading.Tasks.Task.Delay(TimeSpan.FromMinutes(2)).ContinueWith(_ => Transport.Dispose());
+                System.Threading.Tasks.Task.Delay(TimeSpan.FromMinutes(2)).ContinueWith(_ => Release());
+            }
+
+            /// <summary>Closes the pool, and releases the certificate when the session loaded it (never a caller's own).</summary>
+            public void Release()
+            {
+                Transport.Dispose();
+                if (_ownsCertificate)
+                {
+                    Certificate.Dispose();
+                }
             }
         }
     }

@@ -53,4 +53,71 @@ public sealed class SddlReadersTests
         Assert.Equal(0x1200a9u, SddlReaders.MaskOf("0x1200a9"));
         Assert.Equal(0x1u | 0x2u | 0x4u, SddlReaders.MaskOf("CCDCLC"));
     }
+
+    // Null and missing DACLs grant everyone full access ("Null DACLs and Empty DACLs", Microsoft Learn).
+    [Theory]
+    [InlineData("O:{0}G:{0}D:NO_ACCESS_CONTROL", SddlReaders.EveryoneNullDacl)]
+    [InlineData("O:{0}G:{0}D:NO_ACCESS_CONTROLS:(AU;SA;FA;;;WD)", SddlReaders.EveryoneNullDacl)]
+    [InlineData("O:{0}G:{0}", SddlReaders.EveryoneNoDacl)]
+    [InlineData("O:{0}", SddlReaders.EveryoneNoDacl)]
+    [InlineData("", SddlReaders.EveryoneNoDacl)]
+    public void A_null_or_missing_DACL_is_readable_by_everyone(string format, string expected)
+    {
+        Assert.Equal(new[] { expected }, SddlReaders.OthersWhoCanRead(string.Format(format, Owner), ReadMask));
+    }
+
+    [Theory]
+    [InlineData("O:{0}G:{0}D:P")]           // empty protected DACL: nobody at all
+    [InlineData("O:{0}G:{0}D:PAI")]
+    [InlineData("O:{0}D:")]
+    public void An_empty_DACL_grants_nobody(string format)
+    {
+        Assert.Empty(SddlReaders.OthersWhoCanRead(string.Format(format, Owner), ReadMask));
+    }
+
+    [Fact]
+    public void A_group_ending_in_D_is_not_taken_for_the_DACL()
+    {
+        // "G:DD" (Domain Controllers) then "D:": the DACL marker is the one after the group, not inside it.
+        Assert.Equal(new[] { "BU" }, SddlReaders.OthersWhoCanRead($"O:{Owner}G:DDD:P(A;;FA;;;{Owner})(A;;FR;;;BU)", ReadMask));
+    }
+
+    [Theory]
+    [InlineData("(XA;;FR;;;WD;(Member_of {SID(BA)}))", "WD")]                 // conditional allow: may grant, so it counts
+    [InlineData("(XA;;0x1;;;AU;(@User.Department == \"Sales\"))", "AU")]
+    [InlineData("(ZA;;FR;;;BU;(Member_of {SID(BA)}))", "BU")]
+    public void A_conditional_allow_entry_counts_as_a_grant(string ace, string trustee)
+    {
+        Assert.Equal(new[] { trustee }, Readers($"(A;;FA;;;{Owner}){ace}"));
+    }
+
+    [Fact]
+    public void Entries_after_a_conditional_entry_are_still_read()
+    {
+        Assert.Equal(new[] { "IU" }, Readers($"(XD;;FA;;;WD;(Member_of {{SID(BA)}}))(A;;FA;;;{Owner})(A;;GR;;;IU)"));
+    }
+
+    [Fact]
+    public void An_inherit_only_entry_does_not_apply_to_the_file_itself()
+    {
+        Assert.Empty(Readers($"(A;;FA;;;{Owner})(A;OICIIO;FR;;;BU)"));
+    }
+
+    [Fact]
+    public void The_current_user_is_not_someone_else_even_when_not_the_owner()
+    {
+        // An elevated administrator's new file is owned by Administrators; the user's own grant is theirs.
+        const string user = "S-1-5-21-1111111111-2222222222-3333333333-1002";
+        string sddl = $"O:BAG:SYD:P(A;;FA;;;{user})";
+        Assert.Equal(new[] { user }, SddlReaders.OthersWhoCanRead(sddl, ReadMask));
+        Assert.Empty(SddlReaders.OthersWhoCanRead(sddl, ReadMask, user));
+        Assert.Equal(new[] { user }, SddlReaders.OthersWhoCanRead(sddl, ReadMask, "S-1-5-21-1-2-3-4"));
+    }
+
+    [Fact]
+    public void Another_user_owning_the_file_does_not_hide_a_third_readers_grant()
+    {
+        const string user = "S-1-5-21-1111111111-2222222222-3333333333-1002";
+        Assert.Equal(new[] { "BU" }, SddlReaders.OthersWhoCanRead($"O:{Owner}D:P(A;;FA;;;{user})(A;;FR;;;BU)", ReadMask, user));
+    }
 }
