@@ -14,6 +14,7 @@ namespace Saleschat.Mtls.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [Alias("Cert")]
         [ValidateNotNull]
+        [CertificateFromPath]
         public X509Certificate2 Certificate { get; set; }
 
         [Parameter]

@@ -16,7 +16,7 @@ namespace Saleschat.Mtls.Http
         private readonly HttpClient _client;
         private readonly SessionOrigin _origin;
 
-        public MtlsTransport(Uri baseUri, X509Certificate2 clientCertificate, X509Certificate2 serverAuthority, int maxConnections = 16)
+        public MtlsTransport(Uri baseUri, X509Certificate2 clientCertificate, X509Certificate2 serverAuthority, int maxConnections = 16, string userAgent = null)
         {
             _origin = new SessionOrigin(baseUri);
             var handler = new HttpClientHandler
@@ -38,6 +38,7 @@ namespace Saleschat.Mtls.Http
 
             // Timeouts are per attempt, through cancellation tokens; the client itself never times out.
             _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+            _client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent ?? UserAgent.For(null));
         }
 
         public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
