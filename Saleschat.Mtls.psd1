@@ -1,7 +1,9 @@
+# The repository's manifest: after `dotnet build -c Release` it imports (and passes Test-ModuleManifest) from the
+# repository root, its paths pointing into the out folder. The build writes the module's own copy there, without that
+# prefix and with Directory.Build.props' ModuleVersion stamped in.
 @{
-    RootModule           = 'Saleschat.Mtls.dll'
-    # Directory.Build.props' ModuleVersion is the one version source: the build stamps it into out/, and a test
-    # fails when this copy differs from it.
+    RootModule           = 'out/Saleschat.Mtls/Saleschat.Mtls.dll'
+    # Directory.Build.props' ModuleVersion is the one version source; a test fails when this copy differs from it.
     ModuleVersion        = '0.1.0'
     CompatiblePSEditions = @('Desktop', 'Core')
     GUID                 = '5b0d7f0e-7f3c-4a43-9a57-2f6b1b3c5e21'
@@ -12,8 +14,8 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     RequiredAssemblies   = @()
-    TypesToProcess       = @('Saleschat.Mtls.types.ps1xml')
-    FormatsToProcess     = @('Saleschat.Mtls.format.ps1xml')
+    TypesToProcess       = @('out/Saleschat.Mtls/Saleschat.Mtls.types.ps1xml')
+    FormatsToProcess     = @('out/Saleschat.Mtls/Saleschat.Mtls.format.ps1xml')
     CmdletsToExport      = @(
         'New-SaleschatClientKey'
         'New-SaleschatClientCertificate'
