@@ -303,3 +303,26 @@ function Wait-Until {
 }
 
 Export-ModuleMember -Function *
+
+# ---- Real shell, examples and the install path (issue 10) ----
+
+# Puts a certificate (with its key, when it has one) in CurrentUser\My for a test; Remove-TestStoreCertificate takes it out.
+function Add-TestStoreCertificate {
+    param([Parameter(Mandatory)] [Security.Cryptography.X509Certificates.X509Certificate2] $Certificate)
+    $store = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
+    try { $store.Open('ReadWrite'); $store.Add($Certificate) } finally { $store.Dispose() }
+}
+
+function Remove-TestStoreCertificate {
+    param([Parameter(Mandatory)] [Security.Cryptography.X509Certificates.X509Certificate2] $Certificate)
+    $store = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
+    try { $store.Open('ReadWrite'); $store.Remove($Certificate) } finally { $store.Dispose() }
+}
+
+# The text a console user sees: the child's stdout and stderr together, colour codes removed.
+function Get-TestPwshText {
+    param([Parameter(Mandatory)] $Run)
+    ($Run.StdOut + $Run.StdErr) -replace "`e\[[0-9;]*m", ''
+}
+
+Export-ModuleMember -Function *
