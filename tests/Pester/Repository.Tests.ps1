@@ -25,7 +25,7 @@ BeforeAll {
             $process.StandardInput.Close()
             $out = $process.StandardOutput.ReadToEndAsync(); $err = $process.StandardError.ReadToEndAsync()
             if (-not $process.WaitForExit($TimeoutSec * 1000)) { $process.Kill($true); throw "$FileName $Arguments did not end within $TimeoutSec s." }
-            [pscustomobject]@{ ExitCode = $process.ExitCode; Text = ($out.GetAwaiter().GetResult() + $err.GetAwaiter().GetResult()) -replace "`e\[[0-9;]*m", '' }
+            [pscustomobject]@{ ExitCode = $process.ExitCode; Text = ($out.GetAwaiter().GetResult() + $err.GetAwaiter().GetResult()) -replace "$([char]27)\[[0-9;]*m", '' }
         }
         finally { $process.Dispose() }
     }
