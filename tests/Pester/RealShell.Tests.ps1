@@ -140,7 +140,7 @@ Describe 'Relative paths resolve against $PWD, PowerShell drives included' -Tag 
     }
 
     It '<Command> writes and reads relative to a PowerShell drive' -ForEach @(
-        @{ Command = 'New-SaleschatClientKey, New-SaleschatClientCertificate, Export, Get, Test' }
+        @{ Command = 'New-SaleschatClientKey, New-SaleschatClientCertificate, Export, Get, Test, -OutFile, Start-SaleschatCertificateRotation' }
     ) {
         Push-Location 'SaleschatWork:/'
         try {
@@ -151,6 +151,15 @@ Describe 'Relative paths resolve against $PWD, PowerShell drives included' -Tag 
             (Get-SaleschatClientCertificate ./drive.crt -KeyPath ./drive.key).HasPrivateKey | Should -BeTrue
             (Test-SaleschatClientCertificate ./drive.crt -KeyPath ./drive.key).Passed | Should -BeTrue
             foreach ($f in 'drive.key', 'drive.crt', 'drive-public.pem') { [IO.File]::Exists([IO.Path]::Combine($work, $f)) | Should -BeTrue }
+
+            $s = New-SaleschatSession -BaseUri $emulator.BaseUri -OrgId $emulator.OrgId -ApiKey (Get-TestApiKey) -NoDefault `
+                -CertificatePath ./c.crt -KeyPath ./c.key -ServerCertificateAuthority ./ca.pem
+            Invoke-SaleschatMtlsRequest -Session $s -Path '/v4/orgs/{orgId}/mtls/hello' -OutFile ./hello.txt
+            [IO.File]::ReadAllText([IO.Path]::Combine($work, 'hello.txt')) | Should -Match 'Hello, world!'
+            $rotation = Start-SaleschatCertificateRotation -CertificatePath ./drive.crt -KeyPath ./drive.key
+            $rotation.NextCertificatePath | Should -Be ([IO.Path]::Combine($work, 'drive.next.crt'))
+            [IO.File]::Exists($rotation.NextCertificatePath) | Should -BeTrue
+            $s.Dispose()
         }
         finally { Pop-Location }
     }
