@@ -177,6 +177,11 @@ Describe 'Every exported cmdlet has full help' -Tag 'CI' {
         }
     }
 
+    It '<Name> has an online link for Get-Help -Online' -ForEach $cmdletCases {
+        $uri = @((Get-Help $Name -Full).relatedLinks.navigationLink | ForEach-Object { $_.uri } | Where-Object { $_ })[0]
+        $uri | Should -Match '^https://'
+    }
+
     It 'exports the certificate cmdlets' {
         $names = (Get-Module Saleschat.Mtls).ExportedCmdlets.Keys
         foreach ($n in 'New-SaleschatClientKey', 'New-SaleschatClientCertificate', 'Get-SaleschatClientCertificate', 'Export-SaleschatClientCertificate', 'Test-SaleschatClientCertificate') {
