@@ -117,7 +117,7 @@ BeforeAll {
     }
 }
 
-Describe 'Help matches the cmdlets' -Tag 'CI' {
+Describe 'Help matches the cmdlets' -Tag 'CI', 'WinPS' {
     It '<Name>: syntax blocks, parameter sets, positions, Mandatory, pipeline input, aliases and values match Get-Command' -ForEach $cmdletCases {
         $problems = @(Compare-HelpWithCommand $Name)
         $problems -join "`n" | Should -BeNullOrEmpty
@@ -136,7 +136,7 @@ Describe 'Help matches the cmdlets' -Tag 'CI' {
     }
 }
 
-Describe 'Every exported cmdlet has full help' -Tag 'CI' {
+Describe 'Every exported cmdlet has full help' -Tag 'CI', 'WinPS' {
     It '<Name> has a synopsis, a description and two examples' -ForEach $cmdletCases {
         $help = Get-Help $Name -Full
         # Without MAML help, Get-Help makes a synopsis from the syntax: "Name [-Param] ...".

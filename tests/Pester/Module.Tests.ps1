@@ -13,7 +13,7 @@ BeforeAll {
     }
 }
 
-Describe 'PowerShell conventions, over every exported cmdlet' -Tag 'CI' {
+Describe 'PowerShell conventions, over every exported cmdlet' -Tag 'CI', 'WinPS' {
     It 'exports ten cmdlets, every verb approved' {
         $cmdlets | Should -HaveCount 10
         $approved = (Get-Verb).Verb
@@ -58,7 +58,7 @@ Describe 'PowerShell conventions, over every exported cmdlet' -Tag 'CI' {
     }
 }
 
-Describe 'Tab completion, asked as a console asks' -Tag 'CI' {
+Describe 'Tab completion, asked as a console asks' -Tag 'CI', 'WinPS' {
     It 'completes -Environment' {
         Get-Completion 'New-SaleschatSession -Environment U' | Should -Be @('UAT')
         Get-Completion 'New-SaleschatSession -Environment ' | Should -Contain 'Production'
