@@ -1,7 +1,10 @@
+# The repository's manifest: after `dotnet build -c Release` it imports (and passes Test-ModuleManifest) from the
+# repository root, its paths pointing into the out folder. The build writes the module's own copy there, without that
+# prefix and with Directory.Build.props' ModuleVersion stamped in.
 @{
-    RootModule           = 'Saleschat.Mtls.dll'
-    # Stamped from Directory.Build.props at build time; the source keeps a placeholder.
-    ModuleVersion        = '0.0.0-dev'
+    RootModule           = 'out/Saleschat.Mtls/Saleschat.Mtls.dll'
+    # Directory.Build.props' ModuleVersion is the one version source; a test fails when this copy differs from it.
+    ModuleVersion        = '0.1.0'
     CompatiblePSEditions = @('Desktop', 'Core')
     GUID                 = '5b0d7f0e-7f3c-4a43-9a57-2f6b1b3c5e21'
     Author               = 'Saleschat.Mtls developers'
@@ -11,8 +14,8 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     RequiredAssemblies   = @()
-    TypesToProcess       = @('Saleschat.Mtls.types.ps1xml')
-    FormatsToProcess     = @('Saleschat.Mtls.format.ps1xml')
+    TypesToProcess       = @('out/Saleschat.Mtls/Saleschat.Mtls.types.ps1xml')
+    FormatsToProcess     = @('out/Saleschat.Mtls/Saleschat.Mtls.format.ps1xml')
     CmdletsToExport      = @(
         'New-SaleschatClientKey'
         'New-SaleschatClientCertificate'
@@ -33,7 +36,7 @@
             Tags         = @('Saleschat', 'mTLS', 'MutualTLS', 'ClientCertificate', 'X509', 'TLS', 'API', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://github.com/saleschat-mtls/Saleschat.Mtls/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/saleschat-mtls/Saleschat.Mtls'
-            ReleaseNotes = 'See CHANGELOG.md.'
+            ReleaseNotes = '0.1.0, the first release: every step of Saleschat''s mTLS flow as a cmdlet. New-SaleschatClientKey and New-SaleschatClientCertificate make the RSA key (owner-only, atomic) and the self-signed SHA-256 client certificate, Test-SaleschatClientCertificate checks it against Saleschat''s requirements, Export-SaleschatClientCertificate gives the PEM to upload, New-SaleschatSession, Test-SaleschatMtls and Invoke-SaleschatMtlsRequest prove the connection and call the API with retries, and Start-/Complete-SaleschatCertificateRotation rotate with overlap. Full notes: https://github.com/saleschat-mtls/Saleschat.Mtls/blob/main/CHANGELOG.md'
         }
     }
 }

@@ -2,8 +2,8 @@
 .SYNOPSIS
     Builds, tests, benchmarks, documents and packages Saleschat.Mtls.
 .DESCRIPTION
-    Calls only the .NET SDK, core PowerShell cmdlets and .NET (no Utility cmdlets such as Write-Verbose), so it runs in PowerShell 7, Windows PowerShell 5.1
-    and the repository's own test host. Tasks:
+    Calls only the .NET SDK, PowerShell's own cmdlets and .NET, so it runs in PowerShell 7 and Windows PowerShell 5.1
+    (the Test task needs PowerShell 7: it starts child processes with ProcessStartInfo.ArgumentList). Tasks:
       Clean    remove bin/, obj/ and out/
       Build    dotnet build -c Release: leaves the importable module in out/Saleschat.Mtls
       Test     builds once, runs xunit (the C# core) and Pester (the cmdlets, in real pwsh) side by side, writes
@@ -23,10 +23,12 @@ param(
     [string[]] $Task = @('Build'),
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
-    # Test, Bench, Docs or Package the module already in out/ instead of building it first.
+    # Test, Bench, Docs or Package: skip the build and use what the last build left (the module in out/Saleschat.Mtls,
+    # the emulator, the test and benchmark assemblies). Without it those tasks build the solution first.
     [switch] $NoBuild,
-    # Test: run only the Pester tests with one of these tags (e.g. Edge); -ExcludeTag leaves some out.
+    # Test: run only the Pester tests with one of these tags (CI, Slow, Edge, WinPS).
     [string[]] $Tag,
+    # Test: leave out the Pester tests with one of these tags (e.g. Slow for a quick run).
     [string[]] $ExcludeTag,
     # Test: the Pester test files or folders to run (default: all of tests/Pester); xunit runs only with the default.
     [string[]] $TestPath

@@ -20,7 +20,8 @@ param(
     [int] $MinimumDaysValid = 30,
     # Private test hosts only (the emulator in this repository's tests): another host and its CA.
     [uri] $BaseUri,
-    [System.Security.Cryptography.X509Certificates.X509Certificate2] $ServerCertificateAuthority
+    # the CA as a certificate or a file path (relative to the current location)
+    $ServerCertificateAuthority
 )
 
 $ErrorActionPreference = 'Stop'

@@ -22,20 +22,29 @@ param(
     [string] $OrgId = $env:SALESCHAT_ORG_ID,
     # Private test hosts only.
     [uri] $BaseUri,
-    [System.Security.Cryptography.X509Certificates.X509Certificate2] $ServerCertificateAuthority
+    # the CA as a certificate or a file path (relative to the current location)
+    $ServerCertificateAuthority,
+    # Return the outcome object instead of printing it (for a calling script).
+    [switch] $PassThru
 )
 
 $ErrorActionPreference = 'Stop'
+# [IO.File] and [IO.Path] resolve relative paths against the process's directory, not the PowerShell location.
+$CertificatePath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($CertificatePath)
+$KeyPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($KeyPath)
 $pair = @{ CertificatePath = $CertificatePath; KeyPath = $KeyPath }
 if ($KeyPassword) { $pair.KeyPassword = $KeyPassword }
 
+# The outcome goes through Out-Default before the script exits: under pwsh -File, objects still waiting in the
+# table formatter are lost at exit. -PassThru returns the object instead, for a calling script.
 function Write-Outcome([string] $Action, $Rotation, [int] $Days) {
-    [pscustomobject]@{
+    $outcome = [pscustomobject]@{
         Action          = $Action
         DaysUntilExpiry = $Days
         NextStep        = if ($Rotation) { $Rotation.NextStep } else { "Nothing to do: $Days days left." }
         Pem             = if ($Rotation -and $Action -ne 'RotationCompleted') { $Rotation.Pem } else { $null }
     }
+    if ($PassThru) { $outcome } else { $outcome | Format-List | Out-Default }
 }
 
 $nextCertificatePath = [IO.Path]::Combine([IO.Path]::GetDirectoryName($CertificatePath),

@@ -961,3 +961,29 @@ function Invoke-EdgeCurl {
 }
 
 Export-ModuleMember -Function *
+
+# ---- Real shell, examples and the install path (issue 10) ----
+# Tags: 'CI' runs everywhere; 'Slow' starts child processes; 'Edge' needs nginx/haproxy; 'WinPS' marks tests meant
+# for Windows PowerShell 5.1 too (.github/workflows/ci.yml runs exactly those in `shell: powershell`): their files
+# keep to 5.1 syntax and .NET Framework APIs.
+
+# Puts a certificate (with its key, when it has one) in CurrentUser\My for a test; Remove-TestStoreCertificate takes it out.
+function Add-TestStoreCertificate {
+    param([Parameter(Mandatory)] [Security.Cryptography.X509Certificates.X509Certificate2] $Certificate)
+    $store = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
+    try { $store.Open('ReadWrite'); $store.Add($Certificate) } finally { $store.Dispose() }
+}
+
+function Remove-TestStoreCertificate {
+    param([Parameter(Mandatory)] [Security.Cryptography.X509Certificates.X509Certificate2] $Certificate)
+    $store = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
+    try { $store.Open('ReadWrite'); $store.Remove($Certificate) } finally { $store.Dispose() }
+}
+
+# The text a console user sees: the child's stdout and stderr together, colour codes removed.
+function Get-TestPwshText {
+    param([Parameter(Mandatory)] $Run)
+    ($Run.StdOut + $Run.StdErr) -replace "$([char]27)\[[0-9;]*m", ''
+}
+
+Export-ModuleMember -Function *

@@ -14,6 +14,7 @@ namespace Saleschat.Mtls.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [Alias("Cert")]
         [ValidateNotNull]
+        [CertificateFromPath]
         public X509Certificate2 Certificate { get; set; }
 
         [Parameter(Position = 1)]
@@ -50,7 +51,7 @@ namespace Saleschat.Mtls.Cmdlets
                 {
                     ClientCertificateFactory.WritePublicPem(Certificate.RawData, path, Force);
                     WriteVerbose($"Wrote the public certificate of '{Certificate.Subject}' to '{path}'. No private key was written.");
-                    WriteObject(new FileInfo(path));
+                    WriteFileItem(path);
                 }
             });
         }
@@ -67,7 +68,7 @@ namespace Saleschat.Mtls.Cmdlets
             {
                 PfxExport.Write(Certificate, path, KeyPassword, LegacyEncryption, Force);
                 WriteVerbose($"Wrote the PFX of '{Certificate.Subject}' to '{path}' (owner-only).");
-                WriteObject(new FileInfo(path));
+                WriteFileItem(path);
             }
         }
     }

@@ -45,7 +45,8 @@ namespace Saleschat.Mtls.Cmdlets
         [ValidateNotNullOrEmpty]
         public string CertificatePath { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = FilesSet)]
+        // Optional: without it the certificate file must hold the key too (a combined PEM or a PFX); never prompted for.
+        [Parameter(ParameterSetName = FilesSet)]
         [ValidateNotNullOrEmpty]
         public string KeyPath { get; set; }
 
@@ -72,6 +73,7 @@ namespace Saleschat.Mtls.Cmdlets
 
         [Parameter]
         [ValidateNotNull]
+        [CertificateFromPath]
         public X509Certificate2 ServerCertificateAuthority { get; set; }
 
         [Parameter]
@@ -109,6 +111,7 @@ namespace Saleschat.Mtls.Cmdlets
                     MaximumRetryCount = MaximumRetryCount,
                     RetryIntervalSec = RetryIntervalSec,
                     ExpiryWarningDays = ExpiryWarningDays,
+                    UserAgent = Http.UserAgent.For(PowerShellVersion()),
                 };
 
                 SaleschatSession session = SaleschatSession.Create(settings);
@@ -135,7 +138,15 @@ namespace Saleschat.Mtls.Cmdlets
                 case CertificateSet:
                     return Certificate;
                 case FilesSet:
-                    return LoadFromFiles(ResolvePath(CertificatePath), ResolvePath(KeyPath), KeyPassword);
+                    X509Certificate2 loaded = LoadFromFiles(ResolvePath(CertificatePath), ResolvePath(KeyPath), KeyPassword);
+                    if (KeyPath == null && !loaded.HasPrivateKey)
+                    {
+                        throw new Errors.SaleschatException(Errors.ErrorIds.CertificateHasNoPrivateKey, Errors.ErrorKind.InvalidArgument,
+                            $"'{CertificatePath}' holds a certificate but no private key. Pass its key with -KeyPath, or give a PEM file that holds both the certificate and the key (or a PFX).",
+                            CertificatePath);
+                    }
+
+                    return loaded;
                 case ThumbprintSet:
                     return ClientCertificateReader.FromStore(CertificateThumbprint, StoreLocation);
                 default:
@@ -149,6 +160,10 @@ namespace Saleschat.Mtls.Cmdlets
                     return ClientCertificateReader.FromPem(certificatePem, KeyPem ?? EnvironmentVariable(KeyVariable), KeyPassword);
             }
         }
+
+        /// <summary>$PSVersionTable.PSVersion of the calling session (5.1.x in Windows PowerShell, 7.x in pwsh).</summary>
+        private string PowerShellVersion() =>
+            (GetVariableValue("PSVersionTable") as System.Collections.IDictionary)?["PSVersion"]?.ToString();
 
         private void WarnAboutExpiry(SaleschatSession session)
         {

@@ -81,6 +81,18 @@ namespace Saleschat.Mtls.Cmdlets
         protected string ResolvePath(string path) =>
             path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
+        /// <summary>
+        /// A written file as the FileSystem provider returns it (as Get-Item would): a bare FileInfo lacks the
+        /// provider's properties, so its default view shows empty Mode, User and Size columns in pwsh 7.
+        /// </summary>
+        protected void WriteFileItem(string path)
+        {
+            foreach (PSObject item in SessionState.InvokeProvider.Item.Get(new[] { path }, true, true))
+            {
+                WriteObject(item);
+            }
+        }
+
         protected void WriteCertificate(X509Certificate2 certificate)
         {
             PSObject wrapped = PSObject.AsPSObject(certificate);

@@ -8,7 +8,7 @@ namespace Saleschat.Mtls.Cmdlets
     public sealed class StartSaleschatCertificateRotationCommand : RotationCmdlet
     {
         [Parameter]
-        [ValidateSet("2048", "3072", "4096")]
+        [ValidateSet("2048", "4096")]
         public int KeySize { get; set; }
 
         [Parameter]

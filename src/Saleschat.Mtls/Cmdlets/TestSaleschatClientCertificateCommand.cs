@@ -17,6 +17,7 @@ namespace Saleschat.Mtls.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = CertificateSet)]
         [Alias("Cert")]
         [ValidateNotNull]
+        [CertificateFromPath]
         public X509Certificate2 Certificate { get; set; }
 
         /// <summary>A certificate file (PEM, DER or PFX), checked as it is: an expired one is checked, not refused.</summary>

@@ -17,7 +17,7 @@ namespace Saleschat.Mtls.Http
         private readonly SessionOrigin _origin;
         private readonly ServerCertificateValidator _validator;
 
-        public MtlsTransport(Uri baseUri, X509Certificate2 clientCertificate, X509Certificate2 serverAuthority, int maxConnections = 16)
+        public MtlsTransport(Uri baseUri, X509Certificate2 clientCertificate, X509Certificate2 serverAuthority, int maxConnections = 16, string userAgent = null)
         {
             _origin = new SessionOrigin(baseUri);
             ClientCertificateNotAfter = clientCertificate.NotAfter;
@@ -46,6 +46,7 @@ namespace Saleschat.Mtls.Http
 
             // Timeouts are per attempt, through cancellation tokens; the client itself never times out.
             _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+            _client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent ?? UserAgent.For(null));
         }
 
         /// <summary>When the client certificate expires: a refusal after that says "expired", not "not uploaded".</summary>

@@ -118,7 +118,7 @@ namespace Saleschat.Mtls
         public void Dispose() => _state.Release();
 
         private MtlsTransport NewTransport(X509Certificate2 certificate) =>
-            new MtlsTransport(BaseUri, certificate, ServerCertificateAuthority, MaximumConnections);
+            new MtlsTransport(BaseUri, certificate, ServerCertificateAuthority, MaximumConnections, _settings.UserAgent);
 
         private static void RequirePrivateKey(X509Certificate2 certificate)
         {

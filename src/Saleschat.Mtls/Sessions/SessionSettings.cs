@@ -34,6 +34,12 @@ namespace Saleschat.Mtls.Sessions
         /// </summary>
         public int MaximumConnections { get; set; } = 8;
 
+        /// <summary>
+        /// The User-Agent every request carries (<c>Saleschat.Mtls/&lt;version&gt; PowerShell/&lt;version&gt;</c>), so
+        /// Saleschat's logs can tell the module's calls apart; see <see cref="Http.UserAgent"/>.
+        /// </summary>
+        public string UserAgent { get; set; } = Http.UserAgent.For(null);
+
         /// <summary>The same settings with another certificate (a copy; this instance is left as it is).</summary>
         internal SessionSettings WithCertificate(X509Certificate2 certificate)
         {
