@@ -28,6 +28,7 @@ namespace Saleschat.Mtls.Cmdlets
         {
             RunTerminating(() =>
             {
+                PrivateKeyPem.ThrowIfEmpty(Password, "-Password");
                 string path = ResolvePath(Path);
                 if (path != null)
                 {

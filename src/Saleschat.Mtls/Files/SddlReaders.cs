@@ -30,9 +30,16 @@ namespace Saleschat.Mtls.Files
             "SY", "S-1-5-18", "BA", "S-1-5-32-544", "OW", "S-1-3-4",
         };
 
+        /// <summary>The owner SID (or its two-letter alias such as BA), empty when the text names none.</summary>
+        public static string OwnerOf(string sddl) => Owner.Match(sddl).Groups["sid"].Value;
+
+        /// <summary>SYSTEM, Administrators and OWNER RIGHTS: trustees that can take any file anyway.</summary>
+        public static bool IsAlwaysTrusted(string sid) => AlwaysTrusted.Contains(sid ?? string.Empty);
+
+        /// <summary>The trustees other than the owner and the always-trusted ones whose allow entries grant any bit of the mask.</summary>
         public static List<string> OthersWhoCanRead(string sddl, uint readMask)
         {
-            string owner = Owner.Match(sddl).Groups["sid"].Value;
+            string owner = OwnerOf(sddl);
             int daclStart = sddl.IndexOf("D:", StringComparison.Ordinal);
             string dacl = daclStart < 0 ? string.Empty : sddl.Substring(daclStart);
             var readers = new List<string>();
