@@ -105,7 +105,8 @@ public sealed class StallingPlatform : IFilePlatform
                 [bool]$script:stale
             }
             $temporary = $script:stale
-            [IO.File]::ReadAllText($temporary) | Should -Match 'BEGIN PRIVATE KEY'
+            # Read with cat: .NET itself cannot open it while the writer holds its lock, which is the point.
+            (& cat $temporary) -join "`n" | Should -Match 'BEGIN PRIVATE KEY'
 
             # A write while that writer is alive leaves its file alone.
             $null = New-SaleschatClientKey -Path $target -Force
