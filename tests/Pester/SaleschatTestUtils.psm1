@@ -764,12 +764,6 @@ function New-TestExpiredClientPair {
     [pscustomobject]@{ Certificate = [Security.Cryptography.X509Certificates.X509Certificate2]::new($crt); KeyPath = $key; CertificatePath = $crt }
 }
 
-function Get-FreeTcpPort {
-    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-    $listener.Start()
-    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
-}
-
 function Test-TcpPortOpen([int] $Port) {
     $client = [Net.Sockets.TcpClient]::new()
     try { $client.ConnectAsync([Net.IPAddress]::Loopback, $Port).Wait(500) -and $client.Connected } catch { $false } finally { $client.Dispose() }
@@ -968,22 +962,99 @@ Export-ModuleMember -Function *
 # keep to 5.1 syntax and .NET Framework APIs.
 
 # Puts a certificate (with its key, when it has one) in CurrentUser\My for a test; Remove-TestStoreCertificate takes it out.
-function Add-TestStoreCertificate {
-    param([Parameter(Mandatory)] [Security.Cryptography.X509Certificates.X509Certificate2] $Certificate)
-    $store = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
-    try { $store.Open('ReadWrite'); $store.Add($Certificate) } finally { $store.Dispose() }
-}
-
-function Remove-TestStoreCertificate {
-    param([Parameter(Mandatory)] [Security.Cryptography.X509Certificates.X509Certificate2] $Certificate)
-    $store = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
-    try { $store.Open('ReadWrite'); $store.Remove($Certificate) } finally { $store.Dispose() }
-}
-
 # The text a console user sees: the child's stdout and stderr together, colour codes removed.
 function Get-TestPwshText {
     param([Parameter(Mandatory)] $Run)
     ($Run.StdOut + $Run.StdErr) -replace "$([char]27)\[[0-9;]*m", ''
+}
+
+Export-ModuleMember -Function *
+
+# ---- Hardening: files, rotation and input (issue 9) ----------------------------------------------------------
+
+# The ProcessStartInfo of a child `pwsh -NoProfile -NonInteractive -Command`, optionally under a umask (through
+# `sh -c 'umask …; exec …'`, since .NET cannot set a child's umask), with no colour codes and stdin to close.
+function New-TestPwshStartInfo {
+    param([Parameter(Mandatory)] [string] $Command, [string] $Umask, [string] $WorkingDirectory = $PWD.ProviderPath)
+    $pwsh = Get-PwshCommandLine
+    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $Command)
+    if ($Umask) {
+        $start = [Diagnostics.ProcessStartInfo]::new('sh')
+        foreach ($a in @('-c', "umask $Umask; exec `"`$@`"", 'sh', $pwsh.FileName) + $arguments) { $start.ArgumentList.Add($a) }
+    }
+    else {
+        $start = [Diagnostics.ProcessStartInfo]::new($pwsh.FileName)
+        foreach ($a in $arguments) { $start.ArgumentList.Add($a) }
+    }
+    $start.WorkingDirectory = $WorkingDirectory
+    $start.UseShellExecute = $false
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.Environment['NO_COLOR'] = '1'
+    $start.Environment['TERM'] = 'dumb'
+    $start
+}
+
+<#
+.SYNOPSIS
+    Starts a child pwsh running -Command and returns at once (Process, StdOut and StdErr tasks), for tests that
+    run children side by side or kill one mid-work. The process is the real dotnet process (Get-PwshCommandLine),
+    so Kill() is a kill -9 of the pwsh itself. Pass the result to Stop-TestPwsh, which waits with a deadline.
+#>
+function Start-TestPwsh {
+    param([Parameter(Mandatory)] [string] $Command, [string] $Umask, [string] $WorkingDirectory = $PWD.ProviderPath)
+    $process = [Diagnostics.Process]::Start((New-TestPwshStartInfo -Command $Command -Umask $Umask -WorkingDirectory $WorkingDirectory))
+    $process.StandardInput.Close()
+    [pscustomobject]@{
+        Process = $process
+        StdOut  = $process.StandardOutput.ReadToEndAsync()
+        StdErr  = $process.StandardError.ReadToEndAsync()
+    }
+}
+
+# Waits for a Start-TestPwsh child (killing it after the deadline) and returns ExitCode, StdOut, StdErr, TimedOut.
+function Stop-TestPwsh {
+    param([Parameter(Mandatory)] $Child, [int] $TimeoutSec = 120)
+    $process = $Child.Process
+    try {
+        $timedOut = -not $process.WaitForExit($TimeoutSec * 1000)
+        if ($timedOut) { $process.Kill($true); $process.WaitForExit() }
+        [pscustomobject]@{
+            ExitCode = $process.ExitCode
+            StdOut   = $Child.StdOut.GetAwaiter().GetResult()
+            StdErr   = $Child.StdErr.GetAwaiter().GetResult()
+            TimedOut = $timedOut
+        }
+    }
+    finally { $process.Dispose() }
+}
+
+# Invoke-TestPwsh -Command under a umask (e.g. '000'): the mode a user with a loose umask would get.
+function Invoke-TestPwshUmask {
+    param([Parameter(Mandatory)] [string] $Umask, [Parameter(Mandatory)] [string] $Command, [int] $TimeoutSec = 120)
+    Stop-TestPwsh -Child (Start-TestPwsh -Command $Command -Umask $Umask) -TimeoutSec $TimeoutSec
+}
+
+# Why two-user tests cannot run here, or $null when they can (root on Linux with useradd: the CI runner).
+function Get-TestOsUserSkipReason {
+    if (-not $IsLinux) { return 'needs Linux (useradd, chown)' }
+    if ((& id -u) -ne '0') { return 'needs root to create a second OS user (CI runs as root)' }
+    if (-not (Get-Command useradd -ErrorAction Ignore)) { return 'useradd is not installed' }
+    $null
+}
+
+# A throwaway OS user (no home, no login) that owns planted files; remove it with Remove-TestOsUser.
+function New-TestOsUser {
+    $name = 'schf' + [guid]::NewGuid().ToString('n').Substring(0, 8)
+    & useradd --no-create-home --shell /usr/sbin/nologin $name
+    if ($LASTEXITCODE -ne 0) { throw "useradd $name failed." }
+    $name
+}
+
+function Remove-TestOsUser {
+    param([string] $Name)
+    if ($Name) { & userdel $Name 2>$null }
 }
 
 Export-ModuleMember -Function *

@@ -8,7 +8,9 @@ namespace Saleschat.Mtls.Certificates
     public static class CertificatePem
     {
         private static readonly Regex CertificateBlock = new Regex(
-            "-----BEGIN CERTIFICATE-----(?<body>[A-Za-z0-9+/=\\s]+?)-----END CERTIFICATE-----", RegexOptions.Compiled);
+            "-----BEGIN CERTIFICATE-----(?<body>[^-]*)-----END CERTIFICATE-----", RegexOptions.Compiled);
+
+        private const string BeginCertificate = "-----BEGIN CERTIFICATE-----";
 
         /// <summary>PEM with 64-character lines and LF endings, as OpenSSL writes it.</summary>
         public static string Encode(byte[] der)
@@ -40,6 +42,35 @@ namespace Saleschat.Mtls.Certificates
             {
                 return null;
             }
+        }
+
+        /// <summary>
+        /// Why <see cref="FirstCertificateDer"/> found nothing, in words a user can act on: no block at all,
+        /// a block whose base64 is damaged, a block without its END line, or base64 that is not PEM.
+        /// </summary>
+        public static string WhyNoCertificate(string text)
+        {
+            text = text ?? string.Empty;
+            int begin = text.IndexOf(BeginCertificate, StringComparison.Ordinal);
+            if (begin >= 0)
+            {
+                return text.IndexOf("-----END CERTIFICATE-----", begin, StringComparison.Ordinal) < 0
+                    ? "its -----BEGIN CERTIFICATE----- block has no -----END CERTIFICATE----- line (the text was cut short)"
+                    : "its -----BEGIN CERTIFICATE----- block is damaged: the base64 between BEGIN and END does not decode (a character was lost or changed)";
+            }
+
+            if (text.IndexOf("-----BEGIN", StringComparison.Ordinal) >= 0)
+            {
+                return "it holds no -----BEGIN CERTIFICATE----- block (only other PEM blocks)";
+            }
+
+            string compact = Regex.Replace(text, "\\s", string.Empty);
+            if (compact.Length >= 16 && Regex.IsMatch(compact, "^[A-Za-z0-9+/=_-]+$"))
+            {
+                return "it looks like base64 of a PEM file, but does not decode to PEM (the secret is damaged or cut short)";
+            }
+
+            return "it holds no -----BEGIN CERTIFICATE----- block";
         }
 
         /// <summary>

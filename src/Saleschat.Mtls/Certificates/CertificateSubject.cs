@@ -28,11 +28,13 @@ namespace Saleschat.Mtls.Certificates
 
         private readonly List<DerObjectIdentifier> _oids;
         private readonly List<string> _values;
+        private readonly X509Name _original;
 
-        private CertificateSubject(List<DerObjectIdentifier> oids, List<string> values)
+        private CertificateSubject(List<DerObjectIdentifier> oids, List<string> values, X509Name original = null)
         {
             _oids = oids;
             _values = values;
+            _original = original;
             Validate();
         }
 
@@ -83,7 +85,7 @@ namespace Saleschat.Mtls.Certificates
             {
                 if (!Attributes.TryGetValue(part.Key, out DerObjectIdentifier oid))
                 {
-                    throw Invalid(subject, $"'{part.Key}' is not a known attribute (use C, ST, L, O, OU, CN or emailAddress)");
+                    throw Invalid(subject, $"'{Printable(part.Key)}' is not a known attribute (use C, ST, L, O, OU, CN or emailAddress)");
                 }
 
                 oids.Add(oid);
@@ -96,11 +98,12 @@ namespace Saleschat.Mtls.Certificates
         /// <summary>The subject of an existing certificate, attribute for attribute (for renewals).</summary>
         public static CertificateSubject FromDistinguishedName(byte[] der)
         {
+            // Kept as it was encoded: a renewal's subject is byte for byte the old one, string types included.
             X509Name name = X509Name.GetInstance(Asn1Object.FromByteArray(der));
-            return new CertificateSubject(new List<DerObjectIdentifier>(name.GetOidList()), new List<string>(name.GetValueList()));
+            return new CertificateSubject(new List<DerObjectIdentifier>(name.GetOidList()), new List<string>(name.GetValueList()), name);
         }
 
-        public X509Name ToX509Name() => new X509Name(_oids, _values);
+        public X509Name ToX509Name() => _original ?? new X509Name(_oids, _values, new SubjectEntryConverter());
 
         /// <summary>The subject as OpenSSL prints it with -subj, most significant part first.</summary>
         public override string ToString()
@@ -108,7 +111,7 @@ namespace Saleschat.Mtls.Certificates
             var sb = new StringBuilder();
             for (int i = 0; i < _oids.Count; i++)
             {
-                sb.Append('/').Append(X509Name.DefaultSymbols[_oids[i]]).Append('=').Append(_values[i]);
+                sb.Append('/').Append(Symbol(_oids[i])).Append('=').Append(_values[i]);
             }
 
             return sb.ToString();
@@ -125,7 +128,13 @@ namespace Saleschat.Mtls.Certificates
             {
                 if (string.IsNullOrWhiteSpace(_values[i]))
                 {
-                    throw Invalid(ToString(), $"{X509Name.DefaultSymbols[_oids[i]]} has no value");
+                    throw Invalid(ToString(), $"{Symbol(_oids[i])} has no value");
+                }
+
+                string unsafeCharacter = UnsafeCharacter(_values[i]);
+                if (unsafeCharacter != null)
+                {
+                    throw Invalid(Printable(_values[i]), $"{Symbol(_oids[i])} holds {unsafeCharacter}; a subject must be plain text");
                 }
 
                 if (_oids[i].Equals(X509Name.C) && (_values[i].Length != 2 || !IsAsciiLetters(_values[i])))
@@ -135,10 +144,61 @@ namespace Saleschat.Mtls.Certificates
 
                 if (_values[i].Length > 64)
                 {
-                    throw Invalid(_values[i], $"{X509Name.DefaultSymbols[_oids[i]]} is longer than 64 characters");
+                    throw Invalid(_values[i], $"{Symbol(_oids[i])} is longer than 64 characters");
                 }
             }
         }
+
+        /// <summary>
+        /// Characters a subject must not hold: control characters (NUL ends the name in C code that prints it,
+        /// CR/LF forge lines in logs), Unicode bidirectional controls (U+202E makes "exe.crt" display as
+        /// "trc.exe": CVE-2021-42574, "Trojan Source"), and unpaired surrogates, which no UTF-8 can encode.
+        /// </summary>
+        public static string UnsafeCharacter(string value)
+        {
+            for (int i = 0; i < value.Length; i++)
+            {
+                char c = value[i];
+                string code = "U+" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+                if (char.IsControl(c))
+                {
+                    return $"the control character {code}";
+                }
+
+                if (c == '\u061C' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069'))
+                {
+                    return $"the bidirectional control {code}";
+                }
+
+                if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(c))
+                {
+                    return $"the unpaired surrogate {code}";
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A value as messages may show it: control and bidi characters as U+XXXX.</summary>
+        private static string Printable(string value)
+        {
+            var sb = new StringBuilder();
+            foreach (char c in value)
+            {
+                sb.Append(char.IsControl(c) || char.IsSurrogate(c) || UnsafeCharacter(c.ToString()) != null
+                    ? "<U+" + ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture) + ">"
+                    : c.ToString());
+            }
+
+            return sb.ToString();
+        }
+
+        private static string Symbol(DerObjectIdentifier oid) =>
+            X509Name.DefaultSymbols.TryGetValue(oid, out string symbol) ? symbol : oid.Id;
 
         private static bool IsAsciiLetters(string s)
         {
@@ -194,7 +254,7 @@ namespace Saleschat.Mtls.Certificates
                     int eq = part.IndexOf('=');
                     if (eq <= 0)
                     {
-                        throw Invalid(text, $"'{part}' is not of the form KEY=value");
+                        throw Invalid(text, $"'{Printable(part)}' is not of the form KEY=value");
                     }
 
                     parts.Add(new KeyValuePair<string, string>(part.Substring(0, eq).Trim(), part.Substring(eq + 1).Trim()));
@@ -215,6 +275,6 @@ namespace Saleschat.Mtls.Certificates
 
         private static SaleschatException Invalid(object subject, string why) =>
             new SaleschatException(ErrorIds.InvalidSubject, ErrorKind.InvalidArgument,
-                $"The certificate subject is not valid: {why}.", subject);
+                $"The certificate subject is not valid: {why}.", subject is string text ? Printable(text) : subject);
     }
 }

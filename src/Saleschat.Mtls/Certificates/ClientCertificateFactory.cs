@@ -25,8 +25,44 @@ namespace Saleschat.Mtls.Certificates
 
         public static void WritePublicPem(byte[] der, string path, bool overwrite)
         {
+            if (overwrite)
+            {
+                ThrowIfPrivateKeyFile(path);
+            }
+
             byte[] pem = Encoding.ASCII.GetBytes(CertificatePem.Encode(der));
             new AtomicFileWriter().Write(path, pem, ownerOnly: false, overwrite: overwrite, existsErrorId: ErrorIds.CertificateFileExists);
+        }
+
+        /// <summary>
+        /// -Force replaces a certificate, never a private key: `-KeyPath k.key -Path k.key -Force` would
+        /// otherwise swap the only copy of the key for its certificate. A file that holds a key (alone or
+        /// beside a certificate) is refused; anything unreadable is left to the writer to report.
+        /// </summary>
+        public static void ThrowIfPrivateKeyFile(string path)
+        {
+            FileFacts facts = FilePlatform.Current.Inspect(path);
+            if (facts == null || facts.Kind != FileKind.Regular || facts.Size > BoundedFileReader.PfxLimit)
+            {
+                return;
+            }
+
+            string text;
+            try
+            {
+                text = Encoding.UTF8.GetString(BoundedFileReader.Read(path, BoundedFileReader.PfxLimit, ErrorIds.OutputFileExists, "existing"));
+            }
+            catch (SaleschatException)
+            {
+                return;
+            }
+
+            if (text.IndexOf("PRIVATE KEY-----", StringComparison.Ordinal) >= 0)
+            {
+                throw new SaleschatException(ErrorIds.WouldReplacePrivateKey, ErrorKind.InvalidArgument,
+                    $"'{path}' holds a private key; writing the certificate there, even with -Force, would lose the key. Choose another -Path for the certificate (for example '{System.IO.Path.ChangeExtension(path, ".crt")}').",
+                    path);
+            }
         }
     }
 }

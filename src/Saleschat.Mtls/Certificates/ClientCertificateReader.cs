@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.X509;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Files;
 using Saleschat.Mtls.Keys;
 
 namespace Saleschat.Mtls.Certificates
@@ -18,9 +19,14 @@ namespace Saleschat.Mtls.Certificates
     /// </summary>
     public static class ClientCertificateReader
     {
-        public static X509Certificate2 FromFiles(string certificatePath, string keyPath, SecureString password)
+        /// <param name="certificatePath">A PEM, DER or PFX file.</param>
+        /// <param name="keyPath">The PEM key file, or null (a PFX or a PEM bundle holds its key).</param>
+        /// <param name="password">The key's or PFX's password.</param>
+        /// <param name="vouch">Optional check of each file as opened (rotation: owner and mode), given its path.</param>
+        public static X509Certificate2 FromFiles(string certificatePath, string keyPath, SecureString password, Action<string, FileFacts> vouch = null)
         {
-            byte[] content = ReadFile(certificatePath, ErrorIds.CertificateFileNotFound, "certificate");
+            byte[] content = BoundedFileReader.Read(certificatePath, BoundedFileReader.PfxLimit, ErrorIds.CertificateFileNotFound, "certificate",
+                vouch == null ? null : (Action<FileFacts>)(facts => vouch(certificatePath, facts)));
             if (content.Length == 0)
             {
                 throw InvalidCertificate(certificatePath, "the file is empty");
@@ -29,7 +35,7 @@ namespace Saleschat.Mtls.Certificates
             string text = Encoding.UTF8.GetString(content);
             if (text.IndexOf("-----BEGIN", StringComparison.Ordinal) >= 0)
             {
-                string keyPem = keyPath != null ? Encoding.UTF8.GetString(ReadFile(keyPath, ErrorIds.KeyFileNotFound, "key")) : null;
+                string keyPem = keyPath != null ? Encoding.UTF8.GetString(ReadKeyBytes(keyPath, vouch)) : null;
                 return FromPemText(text, keyPem, password, certificatePath, (object)keyPath ?? certificatePath);
             }
 
@@ -42,7 +48,7 @@ namespace Saleschat.Mtls.Certificates
             if (type == X509ContentType.Cert)
             {
                 // A DER certificate: the same as PEM without the armour.
-                RsaPrivateCrtKeyParameters key = keyPath == null ? null : ReadKeyFile(keyPath, password);
+                RsaPrivateCrtKeyParameters key = keyPath == null ? null : ReadKeyFile(keyPath, password, vouch);
                 return WithKey(content, key, certificatePath);
             }
 
@@ -129,9 +135,9 @@ namespace Saleschat.Mtls.Certificates
             }
         }
 
-        public static RsaPrivateCrtKeyParameters ReadKeyFile(string keyPath, SecureString password)
+        public static RsaPrivateCrtKeyParameters ReadKeyFile(string keyPath, SecureString password, Action<string, FileFacts> vouch = null)
         {
-            byte[] content = ReadFile(keyPath, ErrorIds.KeyFileNotFound, "key");
+            byte[] content = ReadKeyBytes(keyPath, vouch);
             return PrivateKeyPem.Read(Encoding.UTF8.GetString(content), password, keyPath);
         }
 
@@ -153,7 +159,7 @@ namespace Saleschat.Mtls.Certificates
             byte[] der = CertificatePem.FirstCertificateDer(text);
             if (der == null)
             {
-                throw InvalidCertificate(certificateSource, "it holds no -----BEGIN CERTIFICATE----- block");
+                throw InvalidCertificate(certificateSource, CertificatePem.WhyNoCertificate(text));
             }
 
             // A PEM bundle (certificate and key in one secret) is common in CI.
@@ -254,23 +260,9 @@ namespace Saleschat.Mtls.Certificates
             }
         }
 
-        private static byte[] ReadFile(string path, string notFoundId, string what)
-        {
-            if (!File.Exists(path))
-            {
-                throw new SaleschatException(notFoundId, ErrorKind.ObjectNotFound,
-                    $"The {what} file '{path}' does not exist.", path);
-            }
-
-            try
-            {
-                return File.ReadAllBytes(path);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                throw new SaleschatException(ErrorIds.FileReadFailed, ErrorKind.ReadError, $"Could not read the {what} file '{path}': {ex.Message}", path, ex);
-            }
-        }
+        private static byte[] ReadKeyBytes(string keyPath, Action<string, FileFacts> vouch) =>
+            BoundedFileReader.Read(keyPath, BoundedFileReader.PemLimit, ErrorIds.KeyFileNotFound, "key",
+                vouch == null ? null : (Action<FileFacts>)(facts => vouch(keyPath, facts)));
 
         private static SaleschatException InvalidCertificate(object source, string why, Exception inner = null) =>
             new SaleschatException(ErrorIds.InvalidCertificatePem, ErrorKind.InvalidData,

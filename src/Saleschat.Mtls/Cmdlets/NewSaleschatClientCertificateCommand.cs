@@ -65,6 +65,11 @@ namespace Saleschat.Mtls.Cmdlets
                 {
                     AtomicFileWriter.ThrowIfExists(path, ErrorIds.CertificateFileExists);
                 }
+                else if (path != null)
+                {
+                    // -KeyPath k.key -Path k.key -Force would replace the only copy of the key with its certificate.
+                    ClientCertificateFactory.ThrowIfPrivateKeyFile(path);
+                }
 
                 CertificateSubject subject = Subject != null
                     ? CertificateSubject.Parse(Subject)

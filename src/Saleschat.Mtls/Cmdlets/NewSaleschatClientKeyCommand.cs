@@ -29,6 +29,7 @@ namespace Saleschat.Mtls.Cmdlets
         {
             RunTerminating(() =>
             {
+                PrivateKeyPem.ThrowIfEmpty(Password, "-Password");
                 string path = ResolvePath(Path);
                 if (path != null)
                 {

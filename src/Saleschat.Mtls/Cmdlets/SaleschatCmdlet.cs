@@ -78,8 +78,16 @@ namespace Saleschat.Mtls.Cmdlets
         }
 
         /// <summary>A provider path (relative, ~, PSDrive) as a full file-system path; the file need not exist.</summary>
-        protected string ResolvePath(string path) =>
-            path == null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        protected string ResolvePath(string path)
+        {
+            if (path == null)
+            {
+                return null;
+            }
+
+            Files.FilePaths.ThrowIfInvalid(path);
+            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        }
 
         /// <summary>
         /// A written file as the FileSystem provider returns it (as Get-Item would): a bare FileInfo lacks the
@@ -118,7 +126,7 @@ namespace Saleschat.Mtls.Cmdlets
                 && File.Exists(new Rotation.RotationPaths(certificatePath, keyPath).JournalPath))
             {
                 throw new SaleschatException(ErrorIds.CertificateKeyMismatch, ex.Kind,
-                    ex.Message + $" A certificate rotation of this pair was interrupted: run Complete-SaleschatCertificateRotation -CertificatePath '{certificatePath}' -KeyPath '{keyPath}' to finish it.",
+                    ex.Message + $" A certificate rotation of this pair was interrupted: run Complete-SaleschatCertificateRotation -CertificatePath '{certificatePath}' -KeyPath '{keyPath}' to finish it (it needs no session).",
                     ex.Target, ex);
             }
         }

@@ -18,7 +18,9 @@ namespace Saleschat.Mtls.Cmdlets
         {
             RunTerminating(() =>
             {
+                Keys.PrivateKeyPem.ThrowIfEmpty(KeyPassword, "-KeyPassword");
                 RotationPaths paths = ResolvePaths();
+                RotationService.RefuseCombinedPem(paths);
                 if (!ShouldProcess(paths.NextKeyPath, $"Make the next key and certificate beside '{paths.CertificatePath}' (or return the pending ones)"))
                 {
                     return;

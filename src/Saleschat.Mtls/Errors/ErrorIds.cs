@@ -10,6 +10,10 @@ namespace Saleschat.Mtls.Errors
         public const string FileWriteFailed = nameof(FileWriteFailed);
         public const string DirectoryNotFound = nameof(DirectoryNotFound);
         public const string OwnerOnlyAclNotApplied = nameof(OwnerOnlyAclNotApplied);
+        public const string InvalidPath = nameof(InvalidPath);
+        public const string NotARegularFile = nameof(NotARegularFile);
+        public const string FileTooLarge = nameof(FileTooLarge);
+        public const string WouldReplacePrivateKey = nameof(WouldReplacePrivateKey);
 
         // Keys
         public const string InvalidKeySize = nameof(InvalidKeySize);
@@ -21,6 +25,7 @@ namespace Saleschat.Mtls.Errors
         public const string UnsupportedKeyType = nameof(UnsupportedKeyType);
         public const string KeyTooSmall = nameof(KeyTooSmall);
         public const string KeyRequired = nameof(KeyRequired);
+        public const string EmptyPassword = nameof(EmptyPassword);
 
         // Certificates
         public const string CertificateFileNotFound = nameof(CertificateFileNotFound);
@@ -62,6 +67,8 @@ namespace Saleschat.Mtls.Errors
         public const string RotationInProgress = nameof(RotationInProgress);
         public const string RotationJournalDamaged = nameof(RotationJournalDamaged);
         public const string RotationStateInconsistent = nameof(RotationStateInconsistent);
+        public const string UntrustedRotationFile = nameof(UntrustedRotationFile);
+        public const string CombinedPemNotRotatable = nameof(CombinedPemNotRotatable);
 
         // Other
         public const string BodyTooDeep = nameof(BodyTooDeep);

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Text.RegularExpressions;
 using Saleschat.Mtls.Errors;
 
 namespace Saleschat.Mtls.Files
@@ -7,7 +9,9 @@ namespace Saleschat.Mtls.Files
     /// <summary>
     /// Writes a file all at once or not at all: the content goes to a temporary file in the same folder
     /// (same volume, so the final rename is atomic), which is then renamed into place. An existing file
-    /// is replaced only when asked; the temporary file never outlives the call.
+    /// is replaced only when asked, and keeps its mode; a new one gets 0644 or 0600 whatever the umask.
+    /// Temporary files for the same target left by a killed process (they may hold a whole private key)
+    /// are removed by the next write.
     /// </summary>
     public sealed class AtomicFileWriter
     {
@@ -25,21 +29,34 @@ namespace Saleschat.Mtls.Files
         /// <param name="existsErrorId">The error id for "the file is already there" (KeyFileExists, ...).</param>
         public void Write(string path, byte[] content, bool ownerOnly, bool overwrite, string existsErrorId)
         {
+            FilePaths.ThrowIfInvalid(path);
             string directory = Path.GetDirectoryName(path);
             if (string.IsNullOrEmpty(directory) || !Directory.Exists(directory))
             {
                 throw new SaleschatException(ErrorIds.DirectoryNotFound, ErrorKind.ObjectNotFound,
-                    $"The folder '{directory}' does not exist. Create it first, or choose another path.", path);
+                    File.Exists(directory)
+                        ? $"'{directory}' is a file, not a folder. Choose a path inside a folder."
+                        : $"The folder '{directory}' does not exist. Create it first, or choose another path.", path);
             }
 
-            if (!overwrite)
+            FileFacts existing = _platform.Inspect(path);
+            if (existing != null && existing.Kind != FileKind.Regular)
             {
-                ThrowIfExists(path, existsErrorId);
+                throw new SaleschatException(ErrorIds.NotARegularFile, ErrorKind.InvalidArgument,
+                    $"'{path}' is {FileFacts.Describe(existing.Kind)}; nothing was written. Give the path of a file, such as '{Path.Combine(path, "client.crt")}'.", path);
             }
 
+            if (existing != null && !overwrite)
+            {
+                throw Exists(path, existsErrorId);
+            }
+
+            RemoveAbandonedTemporaries(directory, Path.GetFileName(path));
+            int mode = FileModes.For(ownerOnly, existing?.Mode);
             string temporary = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
             try
             {
+                bool committed = false;
                 using (Stream stream = _platform.CreateNew(temporary, ownerOnly))
                 {
                     stream.Write(content, 0, content.Length);
@@ -47,15 +64,19 @@ namespace Saleschat.Mtls.Files
                     {
                         fileStream.Flush(flushToDisk: true);
                     }
+
+                    _platform.SetPermissions(temporary, mode);
+                    if (_platform.CanRenameOpenFile)
+                    {
+                        // Still open, so still locked: another writer's sweep cannot take it for abandoned.
+                        Commit(temporary, path, overwrite, existsErrorId);
+                        committed = true;
+                    }
                 }
 
-                if (overwrite && File.Exists(path))
+                if (!committed)
                 {
-                    _platform.ReplaceAtomically(temporary, path);
-                }
-                else
-                {
-                    MoveWithoutReplacing(temporary, path, existsErrorId);
+                    Commit(temporary, path, overwrite, existsErrorId);
                 }
             }
             catch (SaleschatException)
@@ -65,11 +86,55 @@ namespace Saleschat.Mtls.Files
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is PlatformNotSupportedException || ex is System.ComponentModel.Win32Exception)
             {
                 throw new SaleschatException(ErrorIds.FileWriteFailed, ErrorKind.WriteError,
-                    $"Could not write '{path}': {ex.Message}", path, ex);
+                    $"Could not write '{path}': {ex.Message} Nothing was replaced; fix the cause (disk space, permissions) and run again.", path, ex);
             }
             finally
             {
                 TryDelete(temporary);
+            }
+        }
+
+        private void Commit(string temporary, string path, bool overwrite, string existsErrorId)
+        {
+            if (overwrite && File.Exists(path))
+            {
+                _platform.ReplaceAtomically(temporary, path);
+            }
+            else
+            {
+                MoveWithoutReplacing(temporary, path, existsErrorId);
+            }
+        }
+
+        /// <summary>The names this writer gives its temporary files for <paramref name="fileName"/>: .name.xxxxxxxx.tmp.</summary>
+        public static bool IsTemporaryFor(string candidateName, string fileName) =>
+            Regex.IsMatch(candidateName, "^\\." + Regex.Escape(fileName) + "\\.[0-9a-f]{8}\\.tmp$");
+
+        private void RemoveAbandonedTemporaries(string directory, string fileName)
+        {
+            IEnumerable<string> candidates;
+            try
+            {
+                candidates = Directory.GetFiles(directory, "." + fileName + ".*.tmp");
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return;
+            }
+
+            foreach (string candidate in candidates)
+            {
+                if (!IsTemporaryFor(Path.GetFileName(candidate), fileName))
+                {
+                    continue;
+                }
+
+                // Only our own regular files: someone else's file is not ours to delete, a FIFO not ours to open.
+                FileFacts facts = _platform.Inspect(candidate);
+                if (facts != null && facts.Kind == FileKind.Regular && facts.OwnedByCurrentUser == true)
+                {
+                    _platform.TryRemoveAbandoned(candidate);
+                }
             }
         }
 
@@ -92,6 +157,7 @@ namespace Saleschat.Mtls.Files
         /// </summary>
         public static void ThrowIfExists(string path, string errorId)
         {
+            FilePaths.ThrowIfInvalid(path);
             if (File.Exists(path))
             {
                 throw Exists(path, errorId);

@@ -45,6 +45,12 @@ namespace Saleschat.Mtls.Files
             "SY", "S-1-5-18", "BA", "S-1-5-32-544", "OW", "S-1-3-4",
         };
 
+        /// <summary>The owner SID (or its two-letter alias such as BA), empty when the text names none.</summary>
+        public static string OwnerOf(string sddl) => Owner.Match(sddl).Groups["sid"].Value;
+
+        /// <summary>SYSTEM, Administrators and OWNER RIGHTS: trustees that can take any file anyway.</summary>
+        public static bool IsAlwaysTrusted(string sid) => AlwaysTrusted.Contains(sid ?? string.Empty);
+
         /// <param name="sddl">The descriptor with owner and DACL (OWNER_ and DACL_SECURITY_INFORMATION).</param>
         /// <param name="readMask">The access bits that mean "can read".</param>
         /// <param name="currentUserSid">

@@ -38,6 +38,9 @@ namespace Saleschat.Mtls.Files
         // File read access: FILE_READ_DATA, GENERIC_READ, GENERIC_ALL.
         private const uint ReadMask = 0x1 | 0x80000000 | 0x10000000;
 
+        // File write access: FILE_WRITE_DATA, FILE_APPEND_DATA, DELETE, WRITE_DAC, WRITE_OWNER, GENERIC_WRITE, GENERIC_ALL.
+        private const uint WriteMask = 0x2 | 0x4 | 0x10000 | 0x40000 | 0x80000 | 0x40000000 | 0x10000000;
+
         public Stream CreateNew(string path, bool ownerOnly)
         {
             if (!ownerOnly)
@@ -184,25 +187,101 @@ namespace Saleschat.Mtls.Files
 
         public bool? IsReadableByOthers(string path, out string detail)
         {
+            string sddl = ReadSddl(path, out detail);
+            if (sddl == null)
+            {
+                return null;
+            }
+
+            List<string> readers = SddlReaders.OthersWhoCanRead(sddl, ReadMask, CurrentUserSid());
+            detail = readers.Count == 0 ? "owner-only ACL" : "readable by " + string.Join(", ", readers);
+            return readers.Count > 0;
+        }
+
+        public FileFacts Inspect(string path)
+        {
+            if (Directory.Exists(path))
+            {
+                return new FileFacts(FileKind.Directory, 0, null, null, null, null, null, "a folder");
+            }
+
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return null;
+            }
+
+            string sddl = ReadSddl(path, out string error);
+            if (sddl == null)
+            {
+                return new FileFacts(FileKind.Regular, info.Length, null, null, null, null, null, error);
+            }
+
+            // The owner may be the user, or SYSTEM/Administrators (an elevated session's default owner): those
+            // can replace any file anyway. Anyone else owning the file could have written it.
+            string owner = SddlReaders.OwnerOf(sddl);
+            bool owned = string.Equals(owner, CurrentUserSid(), StringComparison.OrdinalIgnoreCase) || SddlReaders.IsAlwaysTrusted(owner);
+            List<string> readers = SddlReaders.OthersWhoCanRead(sddl, ReadMask, CurrentUserSid());
+            List<string> writers = SddlReaders.OthersWhoCanRead(sddl, WriteMask, CurrentUserSid());
+            string detail = "owner " + owner
+                + (readers.Count > 0 ? ", readable by " + string.Join(", ", readers) : string.Empty)
+                + (writers.Count > 0 ? ", writable by " + string.Join(", ", writers) : string.Empty);
+            return new FileFacts(FileKind.Regular, info.Length, owned, readers.Count > 0, writers.Count > 0, null, null, detail);
+        }
+
+        public FileFacts Inspect(FileStream open) => Inspect(open.Name);
+
+        // ACLs, not modes: files keep what CreateNew or inheritance gave them.
+        public void SetPermissions(string path, int mode)
+        {
+        }
+
+        // Our handles share nothing (no FILE_SHARE_DELETE), so MoveFileEx must wait for them to close.
+        public bool CanRenameOpenFile => false;
+
+        // An exclusive handle is the lock (sharing violations are mandatory on Windows); DeleteOnClose removes the
+        // file when the holder closes it, and a failed open creates no handle, so it deletes nothing.
+        public FileStream TryLock(string path)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException ex) when (!(ex is FileNotFoundException || ex is DirectoryNotFoundException || ex is PathTooLongException))
+            {
+                return null;
+            }
+        }
+
+        public void ReleaseLock(FileStream held, string path) => held.Dispose();
+
+        // A live writer's handle shares nothing, so deleting its file fails with a sharing violation.
+        public bool TryRemoveAbandoned(string path)
+        {
+            try
+            {
+                File.Delete(path);
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        private static string ReadSddl(string path, out string error)
+        {
             uint result = GetNamedSecurityInfoW(LongPath(path), SeFileObject, OwnerSecurityInformation | DaclSecurityInformation,
                 out IntPtr _, IntPtr.Zero, out IntPtr _, IntPtr.Zero, out IntPtr descriptor);
             if (result != 0)
             {
-                detail = new Win32Exception((int)result).Message;
+                error = new Win32Exception((int)result).Message;
                 return null;
             }
 
             try
             {
-                string sddl = SddlOf(descriptor, out detail);
-                if (sddl == null)
-                {
-                    return null;
-                }
-
-                List<string> readers = SddlReaders.OthersWhoCanRead(sddl, ReadMask, CurrentUserSid());
-                detail = readers.Count == 0 ? "owner-only ACL" : "readable by " + string.Join(", ", readers);
-                return readers.Count > 0;
+                return SddlOf(descriptor, out error);
             }
             finally
             {

@@ -29,8 +29,23 @@ namespace Saleschat.Mtls.Keys
         // 2048 iterations; we use more, as current guidance asks, while staying fast to open.
         private const int Pbkdf2Iterations = 100_000;
 
+        /// <summary>
+        /// An empty password "encrypts" a key that anyone can then open with an empty password: the file
+        /// says ENCRYPTED and protects nothing. Read-Host -AsSecureString answered with Enter gives one.
+        /// </summary>
+        public static void ThrowIfEmpty(SecureString password, string parameterName)
+        {
+            if (password != null && password.Length == 0)
+            {
+                throw new SaleschatException(ErrorIds.EmptyPassword, ErrorKind.InvalidArgument,
+                    $"{parameterName} is empty, and an empty password protects nothing. Give a real password, or leave it out to write an unencrypted key (the file is owner-only either way).",
+                    parameterName);
+            }
+        }
+
         public static string Write(RsaPrivateCrtKeyParameters key, SecureString password)
         {
+            ThrowIfEmpty(password, "The password");
             PrivateKeyInfo info = PrivateKeyInfoFactory.CreatePrivateKeyInfo(key);
             PemObject pem = password == null
                 ? new PemObject("PRIVATE KEY", info.GetEncoded())

@@ -17,6 +17,7 @@ namespace Saleschat.Mtls.Rotation
             PreviousCertificatePath = WithTag(certificatePath, "previous");
             PreviousKeyPath = WithTag(keyPath, "previous");
             JournalPath = Path.Combine(Path.GetDirectoryName(certificatePath) ?? ".", Path.GetFileNameWithoutExtension(certificatePath) + ".rotation");
+            LockPath = JournalPath + ".lock";
         }
 
         public string CertificatePath { get; }
@@ -33,6 +34,9 @@ namespace Saleschat.Mtls.Rotation
 
         /// <summary>Written before the first move of a completion, removed after the last.</summary>
         public string JournalPath { get; }
+
+        /// <summary>Held (and present) only while a Start or Complete runs on this pair.</summary>
+        public string LockPath { get; }
 
         private static string WithTag(string path, string tag) =>
             Path.Combine(Path.GetDirectoryName(path) ?? ".", Path.GetFileNameWithoutExtension(path) + "." + tag + Path.GetExtension(path));

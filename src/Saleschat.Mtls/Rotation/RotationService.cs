@@ -1,7 +1,9 @@
 using System;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Org.BouncyCastle.Crypto.Parameters;
 using Saleschat.Mtls.Certificates;
 using Saleschat.Mtls.Errors;
@@ -14,43 +16,58 @@ namespace Saleschat.Mtls.Rotation
     /// Rotation with overlap: the next pair is made beside the current one and waits for its upload;
     /// once proven, it is promoted by atomic single-file replacements recorded in a journal, so a
     /// process killed between two of them is finished by a rerun. No key is ever deleted before its
-    /// copy is in place, and there is never more than one pending key.
+    /// copy is in place, and there is never more than one pending key. Only files this user made and
+    /// nobody else can touch are promoted (<see cref="RotationFileTrust"/>), and one run at a time works
+    /// on a pair (<see cref="RotationLock"/>).
     /// </summary>
     public sealed class RotationService
     {
+        private static readonly Action<string, FileFacts> Vouch = RotationFileTrust.Require;
+
         private readonly AtomicFileWriter _writer;
         private readonly Action<string> _afterStep;
+        private readonly TimeSpan? _lockWait;
 
         /// <param name="writer">The file writer (owner-only, atomic).</param>
         /// <param name="afterStep">Called after each promotion step by name; tests throw from it to simulate a crash.</param>
-        public RotationService(AtomicFileWriter writer = null, Action<string> afterStep = null)
+        /// <param name="lockWait">How long to wait for another run on the same pair.</param>
+        public RotationService(AtomicFileWriter writer = null, Action<string> afterStep = null, TimeSpan? lockWait = null)
         {
             _writer = writer ?? new AtomicFileWriter();
             _afterStep = afterStep ?? (_ => { });
+            _lockWait = lockWait;
         }
+
+        /// <summary>Holds the pair's lock: Start takes it itself; Complete's cmdlet holds it across proof and promotion.</summary>
+        public RotationLock Lock(RotationPaths paths) => RotationLock.Acquire(paths, _lockWait);
 
         public CertificateRotation Start(RotationPaths paths, SecureString password, int? keySize, int validityDays)
         {
-            ThrowIfCompletionInterrupted(paths);
-            X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password);
-
-            // Run again, a pending rotation is returned as it is: the next key is never made twice.
-            RsaPrivateCrtKeyParameters nextKey;
-            if (File.Exists(paths.NextKeyPath))
+            RefuseCombinedPem(paths);
+            using (Lock(paths))
             {
-                nextKey = ClientCertificateReader.ReadKeyFile(paths.NextKeyPath, password);
-            }
-            else
-            {
-                nextKey = RsaKeyGenerator.Generate(keySize ?? KeySizeOf(current));
-                ClientKeyFactory.WriteKeyFile(nextKey, paths.NextKeyPath, password, overwrite: false);
-            }
+                ThrowIfCompletionInterrupted(paths);
+                X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password);
 
-            X509Certificate2 next = ExistingNextCertificate(paths, nextKey, password)
-                ?? ClientCertificateFactory.Create(nextKey, CertificateSubject.FromDistinguishedName(current.SubjectName.RawData),
-                    validityDays, paths.NextCertificatePath, overwrite: true);
+                // Run again, a pending rotation is returned as it is: the next key is never made twice. A next key
+                // someone else could have planted is never adopted.
+                RsaPrivateCrtKeyParameters nextKey;
+                X509Certificate2 next = null;
+                if (File.Exists(paths.NextKeyPath))
+                {
+                    nextKey = ClientCertificateReader.ReadKeyFile(paths.NextKeyPath, password, Vouch);
+                    next = ExistingNextCertificate(paths, nextKey, password);
+                }
+                else
+                {
+                    // A certificate left without its key (or planted) cannot match a new key: it is replaced unread.
+                    nextKey = RsaKeyGenerator.Generate(keySize ?? KeySizeOf(current));
+                    WriteNextKey(nextKey, paths, password);
+                }
 
-            return Pending(paths, current, next);
+                next = next ?? CreateNextCertificate(paths, nextKey, current, validityDays);
+                return Pending(paths, current, next);
+            }
         }
 
         /// <summary>Loads the pending next pair (for its proof), or explains that there is none.</summary>
@@ -58,15 +75,41 @@ namespace Saleschat.Mtls.Rotation
         {
             if (!File.Exists(paths.NextKeyPath) || !File.Exists(paths.NextCertificatePath))
             {
+                string last = File.Exists(paths.PreviousCertificatePath)
+                    ? $" (the last rotation is complete: the old pair is kept as {Path.GetFileName(paths.PreviousCertificatePath)})"
+                    : string.Empty;
                 throw new SaleschatException(ErrorIds.NoPendingRotation, ErrorKind.ObjectNotFound,
-                    $"There is no pending rotation for '{paths.CertificatePath}' ({Path.GetFileName(paths.NextCertificatePath)} and {Path.GetFileName(paths.NextKeyPath)} are missing). Run Start-SaleschatCertificateRotation first.",
+                    $"There is no pending rotation for '{paths.CertificatePath}'{last}: {Path.GetFileName(paths.NextCertificatePath)} and {Path.GetFileName(paths.NextKeyPath)} are missing. Run Start-SaleschatCertificateRotation first.",
                     paths.CertificatePath);
             }
 
-            return ClientCertificateReader.FromFiles(paths.NextCertificatePath, paths.NextKeyPath, password);
+            return ClientCertificateReader.FromFiles(paths.NextCertificatePath, paths.NextKeyPath, password, Vouch);
         }
 
         public bool IsCompletionInterrupted(RotationPaths paths) => File.Exists(paths.JournalPath);
+
+        public RotationJournal ReadJournal(RotationPaths paths) => RotationJournal.Read(paths.JournalPath);
+
+        /// <summary>
+        /// The pair an interrupted completion was promoting, wherever the kill left it: still at next.*, or
+        /// already at the current paths (after the key and certificate moves). It must be the one the journal names.
+        /// </summary>
+        public X509Certificate2 LoadJournalled(RotationPaths paths, RotationJournal journal, SecureString password)
+        {
+            bool nextStillThere = File.Exists(paths.NextKeyPath) && File.Exists(paths.NextCertificatePath);
+            X509Certificate2 pair = nextStillThere
+                ? ClientCertificateReader.FromFiles(paths.NextCertificatePath, paths.NextKeyPath, password, Vouch)
+                : ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password);
+            if (!string.Equals(pair.Thumbprint, journal.NextThumbprint, StringComparison.OrdinalIgnoreCase))
+            {
+                string where = nextStillThere ? paths.NextCertificatePath : paths.CertificatePath;
+                throw new SaleschatException(ErrorIds.RotationStateInconsistent, ErrorKind.InvalidData,
+                    $"The rotation journal names certificate {journal.NextThumbprint}, but '{where}' holds {pair.Thumbprint}. Nothing was moved; check the files by hand before deleting '{paths.JournalPath}'.",
+                    paths.JournalPath);
+            }
+
+            return pair;
+        }
 
         /// <summary>Promotes the next pair; resumes an interrupted promotion when a journal exists.</summary>
         /// <param name="paths">The pair's files.</param>
@@ -99,9 +142,9 @@ namespace Saleschat.Mtls.Rotation
             // until both are in place, so a rerun can always redo these two steps.
             if (File.Exists(paths.NextKeyPath) && File.Exists(paths.NextCertificatePath))
             {
-                Copy(paths.NextKeyPath, paths.KeyPath, ownerOnly: true);
+                Copy(paths.NextKeyPath, paths.KeyPath, ownerOnly: true, trusted: true);
                 _afterStep("key");
-                Copy(paths.NextCertificatePath, paths.CertificatePath, ownerOnly: false);
+                Copy(paths.NextCertificatePath, paths.CertificatePath, ownerOnly: false, trusted: true);
                 _afterStep("certificate");
                 File.Delete(paths.NextKeyPath);
                 File.Delete(paths.NextCertificatePath);
@@ -118,7 +161,7 @@ namespace Saleschat.Mtls.Rotation
 
             File.Delete(paths.JournalPath);
             string previousThumbprint;
-            using (var previous = new X509Certificate2(CertificatePem.FirstCertificateDer(File.ReadAllText(paths.PreviousCertificatePath))))
+            using (X509Certificate2 previous = ClientCertificateReader.FromFiles(paths.PreviousCertificatePath, null, null))
             {
                 previousThumbprint = previous.Thumbprint;
             }
@@ -127,16 +170,91 @@ namespace Saleschat.Mtls.Rotation
                 $"Done: {Path.GetFileName(paths.CertificatePath)} is now {current.Thumbprint} (expires {current.NotAfter:yyyy-MM-dd}). The old certificate {previousThumbprint} is kept as {Path.GetFileName(paths.PreviousCertificatePath)}; remove it from Settings > mTLS once nothing uses it.");
         }
 
+        /// <summary>
+        /// A single PEM file holding certificate and key cannot be rotated in place (the next pair and previous
+        /// copies are separate files, and writing the certificate would drop the key): refused up front.
+        /// </summary>
+        public static void RefuseCombinedPem(RotationPaths paths)
+        {
+            StringComparison comparison = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            bool samePath = string.Equals(Path.GetFullPath(paths.CertificatePath), Path.GetFullPath(paths.KeyPath), comparison);
+            if (!samePath && !HoldsPrivateKey(paths.CertificatePath))
+            {
+                return;
+            }
+
+            string folder = Path.GetDirectoryName(paths.CertificatePath) ?? ".";
+            string crt = Path.Combine(folder, Path.GetFileNameWithoutExtension(paths.CertificatePath) + ".crt");
+            string key = Path.Combine(folder, Path.GetFileNameWithoutExtension(paths.CertificatePath) + ".key");
+            if (string.Equals(crt, paths.CertificatePath, comparison))
+            {
+                crt = Path.Combine(folder, Path.GetFileNameWithoutExtension(paths.CertificatePath) + ".cert.pem");
+            }
+
+            throw new SaleschatException(ErrorIds.CombinedPemNotRotatable, ErrorKind.InvalidArgument,
+                $"'{paths.CertificatePath}' holds both the certificate and the private key; a rotation keeps them in two files. Split it first: "
+                + $"openssl x509 -in '{paths.CertificatePath}' -out '{crt}'; openssl pkey -in '{paths.CertificatePath}' -out '{key}'; chmod 600 '{key}'. "
+                + $"Then use -CertificatePath '{crt}' -KeyPath '{key}' (for the rotation and your sessions). Nothing was changed.",
+                paths.CertificatePath);
+        }
+
+        private static bool HoldsPrivateKey(string certificatePath)
+        {
+            try
+            {
+                byte[] content = BoundedFileReader.Read(certificatePath, BoundedFileReader.PfxLimit, ErrorIds.CertificateFileNotFound, "certificate");
+                return Encoding.UTF8.GetString(content).IndexOf("PRIVATE KEY-----", StringComparison.Ordinal) >= 0;
+            }
+            catch (SaleschatException)
+            {
+                return false; // reading the pair reports it properly
+            }
+        }
+
+        private void WriteNextKey(RsaPrivateCrtKeyParameters nextKey, RotationPaths paths, SecureString password)
+        {
+            try
+            {
+                ClientKeyFactory.WriteKeyFile(nextKey, paths.NextKeyPath, password, overwrite: false);
+            }
+            catch (SaleschatException ex) when (ex.ErrorId == ErrorIds.KeyFileExists)
+            {
+                // Start has no -Force: the next key appeared while this one was being made (another Start).
+                throw new SaleschatException(ErrorIds.RotationInProgress, ErrorKind.ResourceUnavailable,
+                    $"'{paths.NextKeyPath}' appeared while this Start was making it: another Start-SaleschatCertificateRotation ran at the same time. Run Start again to get the pending rotation.",
+                    paths.NextKeyPath, ex);
+            }
+        }
+
+        private X509Certificate2 CreateNextCertificate(RotationPaths paths, RsaPrivateCrtKeyParameters nextKey, X509Certificate2 current, int validityDays)
+        {
+            // Owner-only until promoted, like the rest of a pending rotation: no one else may swap it before the upload.
+            X509Certificate2 next = ClientCertificateFactory.Create(nextKey, CertificateSubject.FromDistinguishedName(current.SubjectName.RawData), validityDays, null, overwrite: false);
+            _writer.Write(paths.NextCertificatePath, Encoding.ASCII.GetBytes(CertificatePem.Encode(next.RawData)), ownerOnly: true, overwrite: true, existsErrorId: ErrorIds.CertificateFileExists);
+            return next;
+        }
+
         private RotationJournal BeginJournal(RotationPaths paths, X509Certificate2 next)
         {
             // Only the thumbprint of the current certificate is recorded: its key need not be opened again.
             using (X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, null, null))
             {
+                if (string.Equals(current.Thumbprint, next.Thumbprint, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new SaleschatException(ErrorIds.RotationStateInconsistent, ErrorKind.InvalidData,
+                        $"'{paths.CertificatePath}' already holds the next certificate {next.Thumbprint}: the promotion is done. Nothing was moved; delete '{paths.NextCertificatePath}' and '{paths.NextKeyPath}' once you have checked them.",
+                        paths.CertificatePath);
+                }
+
                 return RotationJournal.Begin(paths.JournalPath, current.Thumbprint, next.Thumbprint, _writer);
             }
         }
 
-        /// <summary>Copies the old pair to previous, unless an earlier run already did.</summary>
+        /// <summary>
+        /// Copies the old pair to previous, unless an earlier run already did. Only the old pair the journal names
+        /// is ever copied there: never the next one (a second completion, a half-promoted pair), so previous
+        /// never equals current and the old key is never lost.
+        /// </summary>
         private void KeepPrevious(RotationPaths paths, RotationJournal journal, SecureString password)
         {
             if (PreviousHolds(paths, journal.OldThumbprint, password))
@@ -144,9 +262,29 @@ namespace Saleschat.Mtls.Rotation
                 return;
             }
 
-            Copy(paths.KeyPath, paths.PreviousKeyPath, ownerOnly: true);
-            Copy(paths.CertificatePath, paths.PreviousCertificatePath, ownerOnly: false);
+            X509Certificate2 current;
+            try
+            {
+                current = ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password);
+            }
+            catch (SaleschatException ex)
+            {
+                throw OldPairGone(paths, journal, ex.Message, ex);
+            }
+
+            if (!string.Equals(current.Thumbprint, journal.OldThumbprint, StringComparison.OrdinalIgnoreCase))
+            {
+                throw OldPairGone(paths, journal, $"'{paths.CertificatePath}' holds {current.Thumbprint}.", null);
+            }
+
+            Copy(paths.KeyPath, paths.PreviousKeyPath, ownerOnly: true, trusted: false);
+            Copy(paths.CertificatePath, paths.PreviousCertificatePath, ownerOnly: false, trusted: false);
         }
+
+        private static SaleschatException OldPairGone(RotationPaths paths, RotationJournal journal, string found, Exception inner) =>
+            new SaleschatException(ErrorIds.RotationStateInconsistent, ErrorKind.InvalidData,
+                $"The old pair {journal.OldThumbprint} is neither in '{paths.PreviousCertificatePath}' nor at '{paths.CertificatePath}' any more ({found}) Nothing more was moved; check the files by hand before deleting '{paths.JournalPath}'.",
+                paths.JournalPath, inner);
 
         private static bool PreviousHolds(RotationPaths paths, string thumbprint, SecureString password)
         {
@@ -175,22 +313,28 @@ namespace Saleschat.Mtls.Rotation
                 return null;
             }
 
-            using (X509Certificate2 next = ClientCertificateReader.FromFiles(paths.NextCertificatePath, null, null))
+            using (X509Certificate2 next = ClientCertificateReader.FromFiles(paths.NextCertificatePath, null, null, Vouch))
             {
                 // A certificate left by an interrupted start without its key's match is made again.
-                return KeyMatch.Matches(next, nextKey) ? ClientCertificateReader.FromFiles(paths.NextCertificatePath, paths.NextKeyPath, password) : null;
+                return KeyMatch.Matches(next, nextKey) ? ClientCertificateReader.FromFiles(paths.NextCertificatePath, paths.NextKeyPath, password, Vouch) : null;
             }
         }
 
-        private void Copy(string source, string destination, bool ownerOnly) =>
-            _writer.Write(destination, File.ReadAllBytes(source), ownerOnly, overwrite: true, existsErrorId: ErrorIds.OutputFileExists);
+        private void Copy(string source, string destination, bool ownerOnly, bool trusted)
+        {
+            long limit = ownerOnly ? BoundedFileReader.PemLimit : BoundedFileReader.PfxLimit;
+            byte[] content = BoundedFileReader.Read(source, limit, ErrorIds.FileReadFailed, ownerOnly ? "key" : "certificate",
+                trusted ? (Action<FileFacts>)(facts => RotationFileTrust.Require(source, facts)) : null);
+            _writer.Write(destination, content, ownerOnly, overwrite: true, existsErrorId: ErrorIds.OutputFileExists);
+        }
 
         private static void ThrowIfCompletionInterrupted(RotationPaths paths)
         {
             if (File.Exists(paths.JournalPath))
             {
                 throw new SaleschatException(ErrorIds.RotationInProgress, ErrorKind.InvalidOperation,
-                    $"A completion of this rotation was interrupted ('{paths.JournalPath}' exists). Run Complete-SaleschatCertificateRotation again to finish it.", paths.JournalPath);
+                    $"A completion of this rotation was interrupted ('{paths.JournalPath}' exists). Finish it with Complete-SaleschatCertificateRotation -CertificatePath '{paths.CertificatePath}' -KeyPath '{paths.KeyPath}' (it needs no session).",
+                    paths.JournalPath);
             }
         }
 

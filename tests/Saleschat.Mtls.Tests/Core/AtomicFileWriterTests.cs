@@ -88,6 +88,52 @@ public sealed class AtomicFileWriterTests
         Assert.Equal(new[] { "a.key" }, dir.Names());
     }
 
+    [Fact]
+    public void A_new_public_file_is_0644_and_a_replaced_one_keeps_its_mode()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("a.crt");
+        new AtomicFileWriter().Write(path, Content, ownerOnly: false, overwrite: false, existsErrorId: ErrorIds.CertificateFileExists);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(path));
+
+        File.SetUnixFileMode(path, OwnerOnly | UnixFileMode.GroupRead);
+        new AtomicFileWriter().Write(path, Content, ownerOnly: false, overwrite: true, existsErrorId: ErrorIds.CertificateFileExists);
+        Assert.Equal(OwnerOnly | UnixFileMode.GroupRead, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
+    public void An_abandoned_temporary_file_for_the_target_is_removed_and_others_are_kept()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("a.key");
+        File.WriteAllText(dir.File(".a.key.0123abcd.tmp"), "-----BEGIN PRIVATE KEY-----");
+        File.WriteAllText(dir.File(".a.key.bak.0123abcd.tmp"), "another target's");
+        File.WriteAllText(dir.File(".a.key.XYZ.tmp"), "not our name");
+        new AtomicFileWriter().Write(path, Content, ownerOnly: true, overwrite: false, existsErrorId: ErrorIds.KeyFileExists);
+        Assert.Equal(new[] { ".a.key.XYZ.tmp", ".a.key.bak.0123abcd.tmp", "a.key" }.OrderBy(n => n).ToArray(), dir.Names());
+    }
+
+    [Fact]
+    public void A_temporary_file_a_live_writer_holds_is_not_removed()
+    {
+        using var dir = new TempFolder();
+        string live = dir.File(".a.key.0123abcd.tmp");
+        using (new FileStream(live, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            new AtomicFileWriter().Write(dir.File("a.key"), Content, ownerOnly: true, overwrite: false, existsErrorId: ErrorIds.KeyFileExists);
+            Assert.True(File.Exists(live));
+        }
+    }
+
+    [Fact]
+    public void A_folder_at_the_path_is_NotARegularFile_and_a_NUL_is_InvalidPath()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(dir.File("sub"));
+        Assert.Equal(ErrorIds.NotARegularFile, Assert.Throws<SaleschatException>(() => new AtomicFileWriter().Write(dir.File("sub"), Content, true, true, ErrorIds.KeyFileExists)).ErrorId);
+        Assert.Equal(ErrorIds.InvalidPath, Assert.Throws<SaleschatException>(() => new AtomicFileWriter().Write(dir.File("a\0b"), Content, true, true, ErrorIds.KeyFileExists)).ErrorId);
+    }
+
     /// <summary>The real platform, except that writing or replacing fails as a full disk would.</summary>
     private sealed class FailingPlatform(bool failWrite = false, bool failReplace = false) : IFilePlatform
     {
@@ -107,6 +153,20 @@ public sealed class AtomicFileWriterTests
         }
 
         public bool? IsReadableByOthers(string path, out string detail) => FilePlatform.Current.IsReadableByOthers(path, out detail);
+
+        public FileFacts? Inspect(string path) => FilePlatform.Current.Inspect(path);
+
+        public FileFacts? Inspect(FileStream open) => FilePlatform.Current.Inspect(open);
+
+        public void SetPermissions(string path, int mode) => FilePlatform.Current.SetPermissions(path, mode);
+
+        public bool CanRenameOpenFile => FilePlatform.Current.CanRenameOpenFile;
+
+        public FileStream? TryLock(string path) => FilePlatform.Current.TryLock(path);
+
+        public void ReleaseLock(FileStream held, string path) => FilePlatform.Current.ReleaseLock(held, path);
+
+        public bool TryRemoveAbandoned(string path) => FilePlatform.Current.TryRemoveAbandoned(path);
     }
 
     private sealed class FullDiskStream(Stream inner) : Stream

@@ -120,4 +120,16 @@ public sealed class SddlReadersTests
         const string user = "S-1-5-21-1111111111-2222222222-3333333333-1002";
         Assert.Equal(new[] { "BU" }, SddlReaders.OthersWhoCanRead($"O:{Owner}D:P(A;;FA;;;{user})(A;;FR;;;BU)", ReadMask, user));
     }
+
+    [Fact]
+    public void The_owner_and_who_else_may_write()
+    {
+        // The mask WindowsFilePlatform uses for "others can write": FILE_WRITE_DATA, FILE_APPEND_DATA, DELETE, WRITE_DAC, WRITE_OWNER, GENERIC_WRITE, GENERIC_ALL.
+        const uint writeMask = 0x2 | 0x4 | 0x10000 | 0x40000 | 0x80000 | 0x40000000 | 0x10000000;
+        string sddl = $"O:{Owner}G:SYD:P(A;;FA;;;{Owner})(A;;FA;;;SY)(A;;FR;;;BU)(A;;0x4;;;AU)";
+        Assert.Equal(Owner, SddlReaders.OwnerOf(sddl));
+        Assert.Equal(new[] { "AU" }, SddlReaders.OthersWhoCanRead(sddl, writeMask));
+        Assert.True(SddlReaders.IsAlwaysTrusted("BA"));
+        Assert.False(SddlReaders.IsAlwaysTrusted("BU"));
+    }
 }
