@@ -44,10 +44,12 @@ namespace Saleschat.Mtls.Diagnostics
                     // One retry at most: the common failure, a certificate not uploaded yet, looks like a
                     // dropped connection, and a person waiting for the diagnosis should not sit through backoff.
                     Retry = session.RetryPolicy(Math.Min(session.MaximumRetryCount, 1)),
+                    // The answer is "Hello, world!": anything far larger is not Saleschat's hello, and is not read.
+                    MaximumResponseSize = ResponseBody.ErrorBodyLimit,
                 };
                 ApiResponse response = await session.CertificateOnlySender.SendAsync(request, log, cancellationToken).ConfigureAwait(false);
                 result.StatusCode = response.StatusCode;
-                result.Body = response.Body;
+                result.Body = ServerText.Clean(response.Body, ServerText.MessageLimit, keepLines: true);
                 result.HttpVersion = response.HttpVersion;
                 return FromResponse(result, response, certificate.NotAfter);
             }
@@ -97,7 +99,7 @@ namespace Saleschat.Mtls.Diagnostics
             }
 
             return Diagnose(result, MtlsDiagnosis.UnexpectedResponse,
-                $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {response.ReasonPhrase}. Is -BaseUri Saleschat's mTLS host?");
+                $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, keepLines: false)}. Is -BaseUri Saleschat's mTLS host?");
         }
 
         private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, DateTime notAfter)

@@ -50,6 +50,10 @@ namespace Saleschat.Mtls.Errors
         public const string SaleschatApiError = nameof(SaleschatApiError);
         public const string ServerCertificateUntrusted = nameof(ServerCertificateUntrusted);
         public const string ServerRefusedClientCertificate = nameof(ServerRefusedClientCertificate);
+        public const string InvalidHeader = nameof(InvalidHeader);
+        public const string InvalidApiKey = nameof(InvalidApiKey);
+        public const string ResponseTooLarge = nameof(ResponseTooLarge);
+        public const string SessionClosed = nameof(SessionClosed);
 
         // Rotation
         public const string NextCertificateNotAccepted = nameof(NextCertificateNotAccepted);

@@ -11,10 +11,23 @@ namespace Saleschat.Mtls.Http
     /// One HTTP connection pool with the client certificate, reused by every call of a session: one TLS
     /// handshake serves thousands of requests. Thread-safe (HttpClient is), so runspaces can share it.
     /// </summary>
+    /// <remarks>
+    /// Calls hold the pool with <see cref="TryAcquire"/>/<see cref="Release"/> for as long as they use it (the send
+    /// and the body read). A pool retired by a certificate switch is disposed when its last call releases it, never
+    /// under a running call: a timer once disposed it two minutes after a switch, and long pipelines then failed
+    /// with "Cannot access a disposed object" (issue 9).
+    /// </remarks>
     public sealed class MtlsTransport : IDisposable
     {
+        private const int Active = 0;
+        private const int Retired = 1;
+        private const int Closed = 2;
+
         private readonly HttpClient _client;
         private readonly SessionOrigin _origin;
+        private int _inFlight;
+        private int _state;
+        private int _disposed;
 
         public MtlsTransport(Uri baseUri, X509Certificate2 clientCertificate, X509Certificate2 serverAuthority, int maxConnections = 16)
         {
@@ -25,7 +38,9 @@ namespace Saleschat.Mtls.Http
                 // skip a self-signed certificate the server did not list as acceptable (shared/PITFALLS.md).
                 ClientCertificateOptions = ClientCertificateOption.Manual,
                 SslProtocols = TlsPlatform.Protocols,
-                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                // Bodies are decompressed by ResponseBody, which counts both sides: a gzip bomb is stopped by
+                // its ratio instead of being inflated blindly by the handler.
+                AutomaticDecompression = DecompressionMethods.None,
                 AllowAutoRedirect = false,
                 UseCookies = false,
                 MaxConnectionsPerServer = maxConnections,
@@ -40,6 +55,45 @@ namespace Saleschat.Mtls.Http
             _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         }
 
+        /// <summary>Calls holding the pool right now.</summary>
+        public int InFlight => Volatile.Read(ref _inFlight);
+
+        /// <summary>True once the pool is retired or closed: new calls must use the session's current pool.</summary>
+        public bool IsRetired => Volatile.Read(ref _state) != Active;
+
+        public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+        /// <summary>Holds the pool for one call; false when it was retired or closed (take the current one instead).</summary>
+        public bool TryAcquire()
+        {
+            Interlocked.Increment(ref _inFlight);
+            if (Volatile.Read(ref _state) != Active)
+            {
+                Release();
+                return false;
+            }
+
+            return true;
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _state) == Retired)
+            {
+                DisposeOnce();
+            }
+        }
+
+        /// <summary>No new calls; disposed as soon as the calls holding it are done (at once if none are).</summary>
+        public void Retire()
+        {
+            Interlocked.CompareExchange(ref _state, Retired, Active);
+            if (Volatile.Read(ref _inFlight) == 0)
+            {
+                DisposeOnce();
+            }
+        }
+
         public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
         {
             // The gate every request passes, whoever built it: the key and certificate go only to the session's host.
@@ -48,6 +102,19 @@ namespace Saleschat.Mtls.Http
             return _client.SendAsync(request, completion, cancellationToken);
         }
 
-        public void Dispose() => _client.Dispose();
+        /// <summary>Closes the pool now, even under running calls (the session was closed).</summary>
+        public void Dispose()
+        {
+            Volatile.Write(ref _state, Closed);
+            DisposeOnce();
+        }
+
+        private void DisposeOnce()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                _client.Dispose();
+            }
+        }
     }
 }

@@ -27,7 +27,7 @@ namespace Saleschat.Mtls.Json
 
         public static ApiAnswer Read(ApiResponse response)
         {
-            if (!response.IsSuccess || string.IsNullOrEmpty(response.Body))
+            if (!response.IsSuccess || !response.HasBody)
             {
                 return new ApiAnswer(response, null, null); // an error, -OutFile, or 204 No Content
             }
@@ -39,13 +39,19 @@ namespace Saleschat.Mtls.Json
 
             try
             {
-                return new ApiAnswer(response, JsonResponse.Parse(response.Body), null);
+                object value;
+                using (System.IO.TextReader text = response.OpenText())
+                {
+                    value = JsonResponse.Parse(text);
+                }
+
+                return new ApiAnswer(response, value, null);
             }
             catch (JsonException ex)
             {
                 // The answer says JSON but is not: hand over the text as it came rather than lose it.
                 return new ApiAnswer(response, response.Body,
-                    $"{response.Method} {response.Uri} answered {response.ContentType} that is not valid JSON ({ex.Message}); writing it as text.");
+                    $"{response.Method} {response.Uri} answered {response.ContentType} that is not valid JSON ({ServerText.Clean(ex.Message, ServerText.MessageLimit, keepLines: false)}); writing it as text.");
             }
         }
     }

@@ -8,11 +8,17 @@ namespace Saleschat.Mtls.Json
     /// <summary>JSON answers as PowerShell objects: objects become PSCustomObjects, arrays object[].</summary>
     public static class JsonResponse
     {
-        public static object Parse(string json)
+        public static object Parse(string json) => Parse(new StringReader(json));
+
+        /// <summary>Parses from a reader: a large answer is read from its bytes, never made into one string first.</summary>
+        public static object Parse(TextReader text)
         {
             // Read straight into PowerShell objects: no intermediate JToken tree per answer.
-            using (var reader = new JsonTextReader(new StringReader(json))
+            using (var reader = new JsonTextReader(text)
             {
+                // One string per distinct property name, not one per property of every object: in a large array
+                // of records the names would otherwise cost as much memory as the values.
+                PropertyNameTable = new DefaultJsonNameTable(),
                 // Keep dates as the text the API sent: no time-zone conversion behind the user's back.
                 DateParseHandling = DateParseHandling.None,
                 MaxDepth = 512,

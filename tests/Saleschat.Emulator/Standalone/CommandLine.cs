@@ -6,7 +6,12 @@ internal sealed class CommandLine
     public const string Usage =
         "usage: Saleschat.Emulator [--api-key KEY] [--org ORG]... [--refusal TlsAlert|CloseAfterHandshake|Http403]\n" +
         "                          [--upload cert.pem]... [--ca-out path] [--ignore-stdin]\n" +
-        "Prints one JSON line {\"baseUri\",\"controlUri\",\"caPem\"} and runs until stdin closes or SIGTERM/Ctrl+C.";
+        "Prints one JSON line {\"baseUri\",\"controlUri\",\"caPem\"} and runs until stdin closes or SIGTERM/Ctrl+C.\n" +
+        "Fault routes (behind the API key): /__faults/status/{code}?times=&key=&retryAfter=, /__faults/slow?ms=,\n" +
+        "  /__faults/drop?times=, /__faults/large?bytes=, /__faults/echo, /__faults/text,\n" +
+        "  /__faults/json?bytes= (a JSON array at least that long), /__faults/endless?type=json|octet (a body with no end),\n" +
+        "  /__faults/gzipbomb?bytes= (that many zeros, gzip-compressed; default 4 GiB),\n" +
+        "  /__faults/hostile-error?status=&bytes=&format=json|text (a large error body full of terminal escapes).";
 
     public EmulatorOptions Options { get; } = new() { LogToStandardError = true };
 
