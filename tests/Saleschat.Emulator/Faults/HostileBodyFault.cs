@@ -14,8 +14,10 @@ internal static class HostileBodyFault
     private const int ChunkSize = 64 * 1024;
     private const long EndlessLimit = 64L * 1024 * 1024 * 1024;
 
-    // A gzip stream is built once per size: compressing zeros costs about a second per GiB.
-    private static readonly ConcurrentDictionary<long, byte[]> Bombs = new();
+    // One gzip member of 16 MiB of zeros, repeated: RFC 1952 allows a stream of members, decoders join them, and
+    // the emulator need not spend seconds compressing gigabytes.
+    private const int MemberSize = 16 * 1024 * 1024;
+    private static readonly ConcurrentDictionary<int, byte[]> Members = new();
 
     /// <summary>A JSON array of contact-like objects, at least <paramref name="bytes"/> long, streamed.</summary>
     public static async Task<IResult> JsonAsync(HttpContext context, long? bytes)
@@ -70,15 +72,22 @@ internal static class HostileBodyFault
     /// <summary><paramref name="bytes"/> zero bytes (default 4 GiB) sent gzip-compressed: about a thousandth of that on the wire.</summary>
     public static async Task<IResult> GzipBombAsync(HttpContext context, long? bytes)
     {
-        var size = bytes ?? 4L * 1024 * 1024 * 1024;
-        var compressed = Bombs.GetOrAdd(size, Compress);
+        var size = Math.Max(bytes ?? 4L * 1024 * 1024 * 1024, 0);
+        var whole = Members.GetOrAdd(MemberSize, Compress);
+        var remainder = (int)(size % MemberSize);
+        var last = remainder == 0 ? [] : Members.GetOrAdd(remainder, Compress);
         var response = context.Response;
         response.ContentType = "application/json";
         response.Headers.ContentEncoding = "gzip";
-        response.ContentLength = compressed.Length;
+        response.ContentLength = (size / MemberSize) * whole.Length + last.Length;
         try
         {
-            await response.Body.WriteAsync(compressed, context.RequestAborted).ConfigureAwait(false);
+            for (long i = 0; i < size / MemberSize; i++)
+            {
+                await response.Body.WriteAsync(whole, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            await response.Body.WriteAsync(last, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
@@ -110,16 +119,12 @@ internal static class HostileBodyFault
         }, statusCode: code);
     }
 
-    private static byte[] Compress(long size)
+    private static byte[] Compress(int size)
     {
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
         {
-            var zeros = new byte[1024 * 1024];
-            for (long done = 0; done < size; done += zeros.Length)
-            {
-                gzip.Write(zeros, 0, (int)Math.Min(zeros.Length, size - done));
-            }
+            gzip.Write(new byte[size], 0, size);
         }
 
         return buffer.ToArray();
