@@ -119,7 +119,8 @@ namespace Saleschat.Mtls.Cmdlets
             RunForItem(() =>
             {
                 ApiRequest request = BuildRequest();
-                WriteResult(RunAsync((log, token) => SendAndReadAsync(request, log, token)));
+                // One at a time: a JSON array's items are built as they are written (ApiAnswer.ReadStreamed).
+                WriteResult(ApiAnswer.ReadStreamed(RunAsync((log, token) => _sender.SendAsync(request, log, token))));
             });
         }
 
