@@ -120,7 +120,18 @@ namespace Saleschat.Mtls.Http
         /// <summary>Reads decoded bytes, enforcing the size and ratio bounds.</summary>
         public async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken token)
         {
-            int n = await _decoded.ReadAsync(buffer, offset, count, token).ConfigureAwait(false);
+            int n;
+            try
+            {
+                n = await _decoded.ReadAsync(buffer, offset, count, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException || ex is InvalidDataException)
+            {
+                // The shape HttpContent's own readers (and the handler's decompression) give a body cut off mid-way
+                // or damaged gzip, which FailureClassifier names (a dropped connection, a reset HTTP/2 stream).
+                throw new HttpRequestException("Error while copying content to a stream.", ex);
+            }
+
             Read += n;
             if (Read > _limit)
             {
