@@ -148,7 +148,16 @@ namespace Saleschat.Mtls.Cmdlets
                 WriteWarning(answer.Warning);
             }
 
-            if (answer.Value != null)
+            if (answer.Value is IEnumerable<object> items && !(answer.Value is object[]))
+            {
+                // Items built as they are read: written one by one, because WriteObject(x, enumerateCollection: true)
+                // queues every item before the next command runs, which would hold the whole answer again.
+                foreach (object item in items)
+                {
+                    WriteObject(item);
+                }
+            }
+            else if (answer.Value != null)
             {
                 // Like Invoke-RestMethod, a JSON array is enumerated: one object per item down the pipeline.
                 WriteObject(answer.Value, enumerateCollection: true);
