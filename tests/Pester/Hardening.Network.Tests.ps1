@@ -129,6 +129,25 @@ Describe 'Bodies a server sends are bounded' -Tag 'CI' {
         $items[12345].active | Should -BeTrue
     }
 
+    It 'hands a large JSON array down the pipeline item by item, never holding it whole' -Tag 'Slow' {
+        # 40 MB of JSON is about 480,000 records: held whole as objects (as before) they took about a gigabyte.
+        $script = Join-Path $TestDrive 'json-peak.ps1'
+        Set-Content -LiteralPath $script -Value @"
+Import-Module '$(Get-TestModuleManifest)'
+`$null = New-SaleschatSession -BaseUri '$($emulator.BaseUri)' -OrgId '$($emulator.OrgId)' -ApiKey (ConvertTo-SecureString '$($emulator.ApiKey)' -AsPlainText -Force) -CertificatePath '$($pair.CertificatePath)' -KeyPath '$($pair.KeyPath)' -ServerCertificateAuthority ([Security.Cryptography.X509Certificates.X509Certificate2]::new('$($emulator.CaPath)'))
+`$count = 0
+Invoke-SaleschatMtlsRequest '/__faults/json?bytes=40000000' | ForEach-Object { `$count++ }
+'COUNT=' + `$count
+'PEAK_KB=' + ((Get-Content /proc/self/status | Where-Object { `$_ -like 'VmHWM*' }) -replace '\D', '')
+"@
+        $run = Invoke-TestPwsh -File $script -TimeoutSec 300
+        $run.StdOut | Should -Match 'COUNT=(\d+)'
+        [int]([regex]::Match($run.StdOut, 'COUNT=(\d+)').Groups[1].Value) | Should -BeGreaterThan 400000
+        $peakMb = [int]([regex]::Match($run.StdOut, 'PEAK_KB=(\d+)').Groups[1].Value) / 1024
+        Write-Host "peak working set piping 40 MB of JSON: $([int]$peakMb) MB"
+        $peakMb | Should -BeLessThan 500
+    }
+
     It 'keeps at most 4 KiB of a <Format> error body in the message and 64 KiB in ErrorDetails, without control characters' -TestCases @(
         @{ Format = 'json' }
         @{ Format = 'text' }
