@@ -1058,3 +1058,100 @@ function Remove-TestOsUser {
 }
 
 Export-ModuleMember -Function *
+
+# ---- Hardening: network and memory (issue 9) ----
+
+<#
+.SYNOPSIS
+    Starts `pwsh -NoProfile -NonInteractive -File <File>` without waiting, under `sh -c 'umask <Umask>; exec ...'`
+    when -Umask is given, so a test can watch it, kill it (kill -9 mid-download) or read its exit. Returns the
+    process; the caller stops it in a finally/AfterAll (Stop-TestProcess).
+#>
+function Start-TestPwshProcess {
+    param(
+        [Parameter(Mandatory)] [string] $File,
+        [string] $Umask,
+        [hashtable] $Environment = @{}
+    )
+    $pwsh = Get-PwshCommandLine
+    $command = @($pwsh.FileName) + $pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-File', $File)
+    if ($Umask) {
+        $quoted = ($command | ForEach-Object { "'" + $_.Replace("'", "'\''") + "'" }) -join ' '
+        $start = [Diagnostics.ProcessStartInfo]::new('sh')
+        $start.ArgumentList.Add('-c'); $start.ArgumentList.Add("umask $Umask; exec $quoted")
+    }
+    else {
+        $start = [Diagnostics.ProcessStartInfo]::new($command[0])
+        foreach ($a in $command[1..($command.Count - 1)]) { $start.ArgumentList.Add($a) }
+    }
+    $start.UseShellExecute = $false
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.Environment['NO_COLOR'] = '1'
+    foreach ($name in $Environment.Keys) { $start.Environment[$name] = [string]$Environment[$name] }
+    $process = [Diagnostics.Process]::Start($start)
+    $process.StandardInput.Close()
+    # Read both streams as they come, so a chatty child never blocks on a full pipe.
+    $null = $process.StandardOutput.ReadToEndAsync()
+    $null = $process.StandardError.ReadToEndAsync()
+    $process
+}
+
+function Stop-TestProcess {
+    param([Parameter(ValueFromPipeline)] [Diagnostics.Process] $Process)
+    process {
+        if (-not $Process) { return }
+        try { if (-not $Process.HasExited) { $Process.Kill($true) } ; $null = $Process.WaitForExit(10000) } catch { }
+        $Process.Dispose()
+    }
+}
+
+<#
+.SYNOPSIS
+    Makes a CA and a server certificate for 127.0.0.1 signed by it, with the given extended key usage
+    ('serverAuth', 'clientAuth', or 'none' for no EKU extension), in Folder. Returns CaPath, CertPath, KeyPath.
+#>
+function New-TestServerCertificate {
+    param([Parameter(Mandatory)] [string] $Folder, [ValidateSet('serverAuth', 'clientAuth', 'none')] [string] $Usage = 'serverAuth')
+    $null = [IO.Directory]::CreateDirectory($Folder)
+    $ca = Join-Path $Folder 'ca'
+    $srv = Join-Path $Folder "server-$Usage"
+    $ext = Join-Path $Folder "server-$Usage.ext"
+    $lines = @('basicConstraints=CA:FALSE', 'subjectAltName=IP:127.0.0.1,DNS:localhost', 'keyUsage=digitalSignature,keyEncipherment')
+    if ($Usage -ne 'none') { $lines += "extendedKeyUsage=$Usage" }
+    [IO.File]::WriteAllLines($ext, [string[]]$lines)
+    if (-not [IO.File]::Exists("$ca.crt")) {
+        $null = & openssl req -x509 -newkey rsa:2048 -nodes -keyout "$ca.key" -out "$ca.crt" -days 2 -subj '/CN=Saleschat Test CA' -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' 2>&1
+    }
+    $null = & openssl req -newkey rsa:2048 -nodes -keyout "$srv.key" -out "$srv.csr" -subj '/CN=127.0.0.1' 2>&1
+    $null = & openssl x509 -req -in "$srv.csr" -CA "$ca.crt" -CAkey "$ca.key" -CAcreateserial -out "$srv.crt" -days 2 -sha256 -extfile $ext 2>&1
+    if (-not [IO.File]::Exists("$srv.crt")) { throw "openssl could not make the $Usage server certificate in $Folder." }
+    [pscustomobject]@{ CaPath = "$ca.crt"; CertPath = "$srv.crt"; KeyPath = "$srv.key" }
+}
+
+<#
+.SYNOPSIS
+    `openssl s_server -www` on 127.0.0.1 with the given certificate: a TLS server that answers any GET with a
+    status page. Returns Process and Port once it accepts connections; stop it with Stop-TestProcess.
+#>
+function Start-TestTlsServer {
+    param([Parameter(Mandatory)] [string] $CertPath, [Parameter(Mandatory)] [string] $KeyPath, [int] $TimeoutSec = 20)
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $start = [Diagnostics.ProcessStartInfo]::new('openssl')
+    foreach ($a in @('s_server', '-accept', "127.0.0.1:$port", '-cert', $CertPath, '-key', $KeyPath, '-www', '-quiet')) { $start.ArgumentList.Add($a) }
+    $start.UseShellExecute = $false
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($start)
+    $null = $process.StandardOutput.ReadToEndAsync()
+    $null = $process.StandardError.ReadToEndAsync()
+    Wait-Until -TimeoutSec $TimeoutSec -Because "openssl s_server on port $port" -Condition {
+        $client = [Net.Sockets.TcpClient]::new()
+        try { $client.Connect([Net.IPAddress]::Loopback, $port); $true } catch { $false } finally { $client.Dispose() }
+    }
+    [pscustomobject]@{ Process = $process; Port = $port }
+}
+Export-ModuleMember -Function *

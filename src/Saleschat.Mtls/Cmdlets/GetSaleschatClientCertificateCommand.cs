@@ -30,7 +30,7 @@ namespace Saleschat.Mtls.Cmdlets
 
         [Parameter(ParameterSetName = PemSet)]
         [ValidateNotNullOrEmpty]
-        public string KeyPem { get; set; }
+        public object KeyPem { get; set; }
 
         [Parameter(ParameterSetName = PathSet)]
         [Parameter(ParameterSetName = PemSet)]
@@ -60,7 +60,7 @@ namespace Saleschat.Mtls.Cmdlets
             switch (ParameterSetName)
             {
                 case PemSet:
-                    return ClientCertificateReader.FromPem(Pem, KeyPem, KeyPassword);
+                    return WithKeyPem(KeyPem, key => ClientCertificateReader.FromPem(Pem, key, KeyPassword));
                 case ThumbprintSet:
                     return ClientCertificateReader.FromStore(Thumbprint, StoreLocation);
                 default:

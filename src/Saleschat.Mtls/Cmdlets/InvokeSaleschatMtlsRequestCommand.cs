@@ -19,6 +19,7 @@ namespace Saleschat.Mtls.Cmdlets
         private SaleschatSession _session;
         private ApiSender _sender;
         private SendWindow<ApiAnswer> _window;
+        private Dictionary<string, string> _headers;
 
         [Parameter]
         public SaleschatHttpMethod Method { get; set; } = SaleschatHttpMethod.Get;
@@ -58,6 +59,14 @@ namespace Saleschat.Mtls.Cmdlets
         [ValidateRange(0, 600)]
         public int RetryIntervalSec { get; set; } = -1;
 
+        /// <summary>
+        /// The most bytes of an answer (after decompression) held in memory; default 256 MiB. With -OutFile there is
+        /// no limit unless this is given. Takes PowerShell's size suffixes: 1GB.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1L, long.MaxValue)]
+        public long MaximumResponseSize { get; set; } = ResponseBody.DefaultMaximumSize;
+
         /// <summary>Piped objects sent at the same time over the session's pool; outputs keep input order.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
@@ -74,6 +83,15 @@ namespace Saleschat.Mtls.Cmdlets
                 {
                     throw new SaleschatException(ErrorIds.AuthorizationHeaderNotAllowed, ErrorKind.InvalidArgument,
                         "-Headers cannot set Authorization: the session sends the API key.", "Authorization");
+                }
+
+                // Before anything is sent: a CR or LF in a header would inject headers on HTTP/1.1.
+                _headers = ValidatedHeaders();
+                if (ContentType != null && !System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(ContentType, out _))
+                {
+                    throw new SaleschatException(ErrorIds.InvalidHeader, ErrorKind.InvalidArgument,
+                        $"-ContentType '{ServerText.Clean(ContentType, 200, keepLines: false)}' is not a valid media type (for example 'application/json; charset=utf-8'). Nothing was sent.",
+                        "ContentType");
                 }
 
                 if (ThrottleLimit > 1)
@@ -101,7 +119,8 @@ namespace Saleschat.Mtls.Cmdlets
             RunForItem(() =>
             {
                 ApiRequest request = BuildRequest();
-                WriteResult(RunAsync((log, token) => SendAndReadAsync(request, log, token)));
+                // One at a time: a JSON array's items are built as they are written (ApiAnswer.ReadStreamed).
+                WriteResult(ApiAnswer.ReadStreamed(RunAsync((log, token) => _sender.SendAsync(request, log, token))));
             });
         }
 
@@ -130,7 +149,16 @@ namespace Saleschat.Mtls.Cmdlets
                 WriteWarning(answer.Warning);
             }
 
-            if (answer.Value != null)
+            if (answer.Value is IEnumerable<object> items && !(answer.Value is object[]))
+            {
+                // Items built as they are read: written one by one, because WriteObject(x, enumerateCollection: true)
+                // queues every item before the next command runs, which would hold the whole answer again.
+                foreach (object item in items)
+                {
+                    WriteObject(item);
+                }
+            }
+            else if (answer.Value != null)
             {
                 // Like Invoke-RestMethod, a JSON array is enumerated: one object per item down the pipeline.
                 WriteObject(answer.Value, enumerateCollection: true);
@@ -194,6 +222,11 @@ namespace Saleschat.Mtls.Cmdlets
                     MaximumRetryCount >= 0 ? MaximumRetryCount : (int?)null,
                     RetryIntervalSec >= 0 ? RetryIntervalSec : (int?)null),
                 OutFile = ResolvePath(OutFile),
+                // -OutFile streams to disk: no size limit there unless one was asked for (gzip bombs are still stopped).
+                MaximumResponseSize = OutFile != null && !MyInvocation.BoundParameters.ContainsKey(nameof(MaximumResponseSize))
+                    ? long.MaxValue
+                    : MaximumResponseSize,
+                Headers = _headers,
             };
 
             // Checked before sending: a missing folder must not cost a request, nor look like a network failure.
@@ -204,17 +237,27 @@ namespace Saleschat.Mtls.Cmdlets
                     $"The folder '{outFolder}' for -OutFile does not exist. Create it first, or choose another path.", request.OutFile);
             }
 
-            if (Headers != null)
-            {
-                request.Headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                foreach (DictionaryEntry header in Headers)
-                {
-                    request.Headers[header.Key.ToString()] = LanguagePrimitives.ConvertTo<string>(header.Value);
-                }
-            }
-
             SetBody(request);
             return request;
+        }
+
+        private Dictionary<string, string> ValidatedHeaders()
+        {
+            if (Headers == null)
+            {
+                return null;
+            }
+
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (DictionaryEntry header in Headers)
+            {
+                string name = header.Key.ToString();
+                string value = LanguagePrimitives.ConvertTo<string>(header.Value);
+                HeaderValidator.Validate(name, value);
+                headers[name] = value;
+            }
+
+            return headers;
         }
 
         private void SetBody(ApiRequest request)
@@ -243,7 +286,8 @@ namespace Saleschat.Mtls.Cmdlets
         {
             ErrorRecord record = ToErrorRecord(error);
             // Like the web cmdlets, the response body travels in ErrorDetails, after our one-line summary.
-            string body = error.Response.Body;
+            // The body is cleaned of terminal escapes and cut at 64 KiB: a 20 MB error body once became 40 MB here.
+            string body = error.DetailsBody;
             record.ErrorDetails = new ErrorDetails(string.IsNullOrEmpty(body) ? error.Message : error.Message + System.Environment.NewLine + body);
             return record;
         }

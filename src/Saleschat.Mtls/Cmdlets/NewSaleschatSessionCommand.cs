@@ -60,7 +60,7 @@ namespace Saleschat.Mtls.Cmdlets
 
         [Parameter(ParameterSetName = PemSet)]
         [ValidateNotNullOrEmpty]
-        public string KeyPem { get; set; }
+        public object KeyPem { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
         [Alias("Thumbprint")]
@@ -157,7 +157,7 @@ namespace Saleschat.Mtls.Cmdlets
                         return null; // SaleschatSession.Create explains every way to give one.
                     }
 
-                    return ClientCertificateReader.FromPem(certificatePem, KeyPem ?? EnvironmentVariable(KeyVariable), KeyPassword);
+                    return WithKeyPem(KeyPem ?? EnvironmentVariable(KeyVariable), key => ClientCertificateReader.FromPem(certificatePem, key, KeyPassword));
             }
         }
 

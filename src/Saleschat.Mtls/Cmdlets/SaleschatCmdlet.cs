@@ -131,6 +131,28 @@ namespace Saleschat.Mtls.Cmdlets
             }
         }
 
+        /// <summary>
+        /// A -KeyPem value as text for <paramref name="use"/> only: a SecureString (preferred: it is not shown by
+        /// Trace-Command or kept as a string by the caller) is opened for the duration of the call; a plain string,
+        /// still accepted for scripts that already hold one, is used as given.
+        /// </summary>
+        protected static T WithKeyPem<T>(object keyPem, Func<string, T> use)
+        {
+            object value = keyPem is PSObject wrapped ? wrapped.BaseObject : keyPem;
+            switch (value)
+            {
+                case null:
+                    return use(null);
+                case string text:
+                    return use(text);
+                case System.Security.SecureString secret:
+                    return Secrets.SecretText.Use(secret, chars => use(new string(chars)));
+                default:
+                    throw new SaleschatException(ErrorIds.InvalidKeyPem, ErrorKind.InvalidArgument,
+                        $"-KeyPem takes the key's PEM text as a SecureString (or a string), not a {value.GetType().Name}.", "KeyPem");
+            }
+        }
+
         /// <summary>Runs one unit of work; a failure ends the whole command.</summary>
         protected void RunTerminating(Action work)
         {

@@ -47,13 +47,15 @@ namespace Saleschat.Mtls.Diagnostics
                     // the handshake over HTTP/1.1 looks exactly like a dropped connection, and a person waiting for
                     // the diagnosis should not sit through backoff.
                     Retry = session.RetryPolicy(Math.Min(session.MaximumRetryCount, 1)),
+                    // The answer is "Hello, world!": anything far larger is not Saleschat's hello, and is not read.
+                    MaximumResponseSize = ResponseBody.ErrorBodyLimit,
                 };
                 // What real traffic sends: the certificate and, when the session has one, the API key. The documented
                 // curl omits the key, so a host may not need it; sending it is never wrong, and a host that checks it
                 // (Saleschat's docs: "the right API key and client certificate") would otherwise answer 401.
                 ApiResponse response = await session.Sender.SendAsync(request, log, cancellationToken).ConfigureAwait(false);
                 result.StatusCode = response.StatusCode;
-                result.Body = response.Body;
+                result.Body = ServerText.Clean(response.Body, ServerText.MessageLimit, keepLines: true);
                 result.HttpVersion = response.HttpVersion;
                 return FromResponse(result, response, certificate.NotAfter, session.HasApiKey);
             }
@@ -101,7 +103,7 @@ namespace Saleschat.Mtls.Diagnostics
             }
 
             return Diagnose(result, MtlsDiagnosis.UnexpectedResponse,
-                $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {response.ReasonPhrase}. Is -BaseUri Saleschat's mTLS host?");
+                $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, keepLines: false)}. Is -BaseUri Saleschat's mTLS host?");
         }
 
         private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)

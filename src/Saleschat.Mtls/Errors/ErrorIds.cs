@@ -60,6 +60,10 @@ namespace Saleschat.Mtls.Errors
         public const string ApiKeyRejected = nameof(ApiKeyRejected);
         public const string ServerNameMismatch = nameof(ServerNameMismatch);
         public const string ClientKeyUnusable = nameof(ClientKeyUnusable);
+        public const string InvalidHeader = nameof(InvalidHeader);
+        public const string InvalidApiKey = nameof(InvalidApiKey);
+        public const string ResponseTooLarge = nameof(ResponseTooLarge);
+        public const string SessionClosed = nameof(SessionClosed);
 
         // Rotation
         public const string NextCertificateNotAccepted = nameof(NextCertificateNotAccepted);

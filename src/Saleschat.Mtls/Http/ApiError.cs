@@ -91,8 +91,26 @@ namespace Saleschat.Mtls.Http
                 }
             }
 
-            return new ApiError(response, code, name, description);
+            // What the server wrote goes to a terminal: no escapes, and a bounded length (issue 9).
+            return new ApiError(response, code, Clean(name), Clean(description));
         }
+
+        /// <summary>
+        /// The error body as it may be shown (ErrorDetails): control characters removed, at most 64 KiB, and the
+        /// cut said, whether it was made here or when the body was read.
+        /// </summary>
+        public string DetailsBody
+        {
+            get
+            {
+                string body = ServerText.Clean(Response.Body, ServerText.DetailsLimit, keepLines: true);
+                return Response.BodyTruncated && body != null && body.IndexOf("[... cut", StringComparison.Ordinal) < 0
+                    ? body + $" [... cut: the server sent more than {ServerText.DetailsLimit / 1024} KiB]"
+                    : body;
+            }
+        }
+
+        private static string Clean(string text) => ServerText.Clean(text, ServerText.MessageLimit / 2, keepLines: false);
 
         public static ErrorKind KindFor(int status)
         {
@@ -132,7 +150,7 @@ namespace Saleschat.Mtls.Http
             string saleschat = code.HasValue || name != null
                 ? $" Saleschat error {code?.ToString() ?? "?"} {name}{(description != null ? ": " + description : string.Empty)}."
                 : string.Empty;
-            return $"{r.Method} {r.Uri} returned {r.StatusCode} {r.ReasonPhrase}.{saleschat}{Hint(r)}";
+            return $"{r.Method} {r.Uri} returned {r.StatusCode} {ServerText.Clean(r.ReasonPhrase, 200, keepLines: false)}.{saleschat}{Hint(r)}";
         }
 
         private static string Hint(ApiResponse r)

@@ -21,6 +21,12 @@ namespace Saleschat.Mtls.Http
         /// <summary>Stream a successful answer to this file instead of holding it in memory.</summary>
         public string OutFile { get; set; }
 
+        /// <summary>
+        /// The most body bytes (after decompression) accepted: held in memory, or written to <see cref="OutFile"/>.
+        /// A hostile or broken server must not be able to take all memory or disk.
+        /// </summary>
+        public long MaximumResponseSize { get; set; } = ResponseBody.DefaultMaximumSize;
+
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
 
         public RetryPolicy Retry { get; set; } = new RetryPolicy(0, TimeSpan.Zero);

@@ -4,10 +4,8 @@ using System.Globalization;
 using System.IO;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
-using Saleschat.Mtls.Secrets;
 
 namespace Saleschat.Mtls.Http
 {
@@ -17,16 +15,20 @@ namespace Saleschat.Mtls.Http
     /// </summary>
     public sealed class ApiSender
     {
-        // A constant, added without re-parsing it on every request.
+        // Constants, added without re-parsing them on every request. Only gzip is offered: ResponseBody decodes
+        // it itself, counting both sides (the handler's automatic decompression cannot be bounded).
         private const string AcceptHeader = "application/json, text/plain;q=0.9, */*;q=0.1";
+        private const string AcceptEncodingHeader = "gzip";
 
-        private readonly MtlsTransport _transport;
-        private readonly SecureString _apiKey;
+        private readonly ITransportSource _transports;
+        private readonly string _authorization;
 
-        public ApiSender(MtlsTransport transport, SecureString apiKey)
+        /// <param name="transports">The session: each attempt takes its current pool, so a certificate switch never strands a call.</param>
+        /// <param name="authorization">The whole Authorization value ("Bearer key"), built once per session, or null.</param>
+        internal ApiSender(ITransportSource transports, string authorization)
         {
-            _transport = transport;
-            _apiKey = apiKey;
+            _transports = transports;
+            _authorization = authorization;
         }
 
         /// <param name="request">The call.</param>
@@ -47,7 +49,7 @@ namespace Saleschat.Mtls.Http
                         ApiResponse response = await SendOnceAsync(request, attemptToken.Token).ConfigureAwait(false);
                         response.Attempts = attempt;
                         response.Elapsed = total.Elapsed;
-                        log?.Invoke($"{request.Method} {request.Uri} -> {response.StatusCode} {response.ReasonPhrase} ({response.HttpVersion}, {stopwatch.ElapsedMilliseconds} ms, attempt {attempt})");
+                        log?.Invoke($"{request.Method} {request.Uri} -> {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, false)} ({response.HttpVersion}, {stopwatch.ElapsedMilliseconds} ms, attempt {attempt})");
                         if (response.IsSuccess)
                         {
                             return response;
@@ -61,11 +63,16 @@ namespace Saleschat.Mtls.Http
 
                         log?.Invoke($"Retrying {request.Method} {request.Uri} in {wait.Value.TotalSeconds:0.##} s after {response.StatusCode} (attempt {attempt + 1} of {request.Retry.MaximumRetryCount + 1}).");
                     }
+                    catch (ObjectDisposedException) when (_transports.IsClosed)
+                    {
+                        // Remove-Module or Import-Module -Force closed the session under this call.
+                        throw _transports.ClosedError();
+                    }
                     catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsTransportFailure(ex))
                     {
                         bool timedOut = attemptToken.IsCancellationRequested;
                         FailureKind failure = FailureClassifier.Classify(ex, timedOut);
-                        if (failure == FailureKind.ServerCertificateUntrusted && _transport.ServerNameMismatched)
+                        if (failure == FailureKind.ServerCertificateUntrusted && _transports.Current.ServerNameMismatched)
                         {
                             failure = FailureKind.ServerNameMismatch;
                         }
@@ -88,30 +95,55 @@ namespace Saleschat.Mtls.Http
 
         private async Task<ApiResponse> SendOnceAsync(ApiRequest request, CancellationToken token)
         {
-            using (HttpRequestMessage message = BuildMessage(request))
-            using (HttpResponseMessage response = await _transport.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false))
+            // The part file first: a folder that cannot be written costs no request.
+            using (ResponseFile file = request.OutFile == null ? null : ResponseFile.Begin(request.OutFile))
             {
-                var result = new ApiResponse
+                MtlsTransport transport = _transports.Acquire();
+                try
                 {
-                    Method = request.Method,
-                    Uri = request.Uri,
-                    StatusCode = (int)response.StatusCode,
-                    ReasonPhrase = response.ReasonPhrase,
-                    ContentType = response.Content.Headers.ContentType?.MediaType,
-                    HttpVersion = VersionText(response.Version),
-                    RetryAfter = RetryAfterOf(response),
-                };
+                    using (HttpRequestMessage message = BuildMessage(request))
+                    using (HttpResponseMessage response = await transport.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false))
+                    {
+                        var result = new ApiResponse
+                        {
+                            Method = request.Method,
+                            Uri = request.Uri,
+                            StatusCode = (int)response.StatusCode,
+                            ReasonPhrase = response.ReasonPhrase,
+                            ContentType = response.Content.Headers.ContentType?.MediaType,
+                            HttpVersion = VersionText(response.Version),
+                            RetryAfter = RetryAfterOf(response),
+                        };
 
-                if (request.OutFile != null && response.IsSuccessStatusCode)
-                {
-                    await ResponseFile.WriteAsync(response.Content, request.OutFile, token).ConfigureAwait(false);
-                }
-                else
-                {
-                    result.Body = await ReadBodyAsync(response.Content, token).ConfigureAwait(false);
-                }
+                        string describe = $"{request.Method} {request.Uri} answered {result.StatusCode} {ServerText.Clean(result.ReasonPhrase, 200, false)}";
+                        if (file != null && response.IsSuccessStatusCode)
+                        {
+                            using (ResponseBody body = await ResponseBody.OpenAsync(response.Content, request.MaximumResponseSize, describe).ConfigureAwait(false))
+                            using (token.Register(body.Dispose))
+                            {
+                                await file.WriteAsync(body, describe, !RetryPolicy.IsIdempotent(request.Method), token).ConfigureAwait(false);
+                            }
+                        }
+                        else
+                        {
+                            // An error answer is kept only as far as a message can use it (ErrorDetails holds 64 KiB).
+                            bool success = response.IsSuccessStatusCode;
+                            BodyBuffer content = await ResponseBody.ReadAllAsync(
+                                response.Content,
+                                success ? request.MaximumResponseSize : ResponseBody.ErrorBodyLimit,
+                                truncate: !success,
+                                describe,
+                                token).ConfigureAwait(false);
+                            result.SetContent(content, response.Content.Headers.ContentType?.CharSet);
+                        }
 
-                return result;
+                        return result;
+                    }
+                }
+                finally
+                {
+                    transport.Release();
+                }
             }
         }
 
@@ -122,15 +154,18 @@ namespace Saleschat.Mtls.Http
             {
                 foreach (var header in request.Headers)
                 {
+                    // Checked again here, whoever built the request: TryAddWithoutValidation writes CR/LF as given.
+                    HeaderValidator.Validate(header.Key, header.Value);
                     message.Headers.TryAddWithoutValidation(header.Key, header.Value);
                 }
             }
 
             message.Headers.TryAddWithoutValidation("Accept", AcceptHeader);
-            if (_apiKey != null)
+            message.Headers.TryAddWithoutValidation("Accept-Encoding", AcceptEncodingHeader);
+            if (_authorization != null)
             {
-                // The one moment the key is plain text: building the header of this request.
-                message.Headers.Authorization = SecretText.Use(_apiKey, chars => new AuthenticationHeaderValue("Bearer", new string(chars)));
+                // The session's one plain-text copy of the header, shared by every request: none is made per request.
+                message.Headers.TryAddWithoutValidation("Authorization", _authorization);
             }
 
             if (request.Body != null)
@@ -160,22 +195,6 @@ namespace Saleschat.Mtls.Http
             : version.Major == 1 && version.Minor == 1 ? "HTTP/1.1"
             : "HTTP/" + version.ToString(2);
 
-        private static async Task<string> ReadBodyAsync(HttpContent content, CancellationToken token)
-        {
-            // ReadAsStringAsync has no token on netstandard2.0: register the token to abort the read.
-            using (token.Register(content.Dispose))
-            {
-                try
-                {
-                    return await content.ReadAsStringAsync().ConfigureAwait(false);
-                }
-                catch (ObjectDisposedException) when (token.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException(token);
-                }
-            }
-        }
-
         private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
         {
             RetryConditionHeaderValue retryAfter = response.Headers.RetryAfter;
@@ -200,9 +219,9 @@ namespace Saleschat.Mtls.Http
         private TransportException Failed(FailureKind failure, ApiRequest request, Exception ex, bool timedOut, int attempt)
         {
             if (failure == FailureKind.ClientCertificateRefused
-                && (_transport.ClientCertificateNotAfter.ToUniversalTime() < DateTime.UtcNow || FailureClassifier.AlertName(ex) == "certificate_expired"))
+                && (_transports.Current.ClientCertificateNotAfter.ToUniversalTime() < DateTime.UtcNow || FailureClassifier.AlertName(ex) == "certificate_expired"))
             {
-                string expired = _transport.ClientCertificateNotAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture);
+                string expired = _transports.Current.ClientCertificateNotAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture);
                 return new TransportException(Errors.ErrorIds.CertificateExpired, failure,
                     $"{request.Method} {request.Uri}: the server refused the client certificate, which expired on {expired}{AlertText(ex)}. Make and upload a new one, then rotate to it (Start-SaleschatCertificateRotation).",
                     request.Uri, attempt, ex);

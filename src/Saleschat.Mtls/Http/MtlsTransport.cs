@@ -11,11 +11,25 @@ namespace Saleschat.Mtls.Http
     /// One HTTP connection pool with the client certificate, reused by every call of a session: one TLS
     /// handshake serves thousands of requests. Thread-safe (HttpClient is), so runspaces can share it.
     /// </summary>
+    /// <remarks>
+    /// Calls hold the pool with <see cref="TryAcquire"/>/<see cref="Release"/> for as long as they use it (the send
+    /// and the body read). A pool retired by a certificate switch is disposed when its last call releases it, never
+    /// under a running call: a timer once disposed it two minutes after a switch, and long pipelines then failed
+    /// with "Cannot access a disposed object" (issue 9).
+    /// </remarks>
     public sealed class MtlsTransport : IDisposable
     {
+        private const int Active = 0;
+        private const int Retired = 1;
+        private const int Closed = 2;
+
         private readonly HttpClient _client;
         private readonly SessionOrigin _origin;
         private readonly ServerCertificateValidator _validator;
+        private int _inFlight;
+        private int _state;
+        private int _disposed;
+        private X509Certificate2 _ownedCertificate;
 
         public MtlsTransport(Uri baseUri, X509Certificate2 clientCertificate, X509Certificate2 serverAuthority, int maxConnections = 16, string userAgent = null)
         {
@@ -29,7 +43,9 @@ namespace Saleschat.Mtls.Http
                 // diagnosis says so (TlsPlatform.ClientCertificateAdvice). .NET sends it regardless.
                 ClientCertificateOptions = ClientCertificateOption.Manual,
                 SslProtocols = TlsPlatform.ProtocolsFor(clientCertificate),
-                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                // Bodies are decompressed by ResponseBody, which counts both sides: a gzip bomb is stopped by
+                // its ratio instead of being inflated blindly by the handler.
+                AutomaticDecompression = DecompressionMethods.None,
                 AllowAutoRedirect = false,
                 UseCookies = false,
                 MaxConnectionsPerServer = maxConnections,
@@ -58,6 +74,45 @@ namespace Saleschat.Mtls.Http
         /// <summary>The handler's own server-certificate callback (never null), for tests.</summary>
         internal Func<HttpRequestMessage, X509Certificate2, X509Chain, System.Net.Security.SslPolicyErrors, bool> ServerCertificateCallback { get; }
 
+        /// <summary>Calls holding the pool right now.</summary>
+        public int InFlight => Volatile.Read(ref _inFlight);
+
+        /// <summary>True once the pool is retired or closed: new calls must use the session's current pool.</summary>
+        public bool IsRetired => Volatile.Read(ref _state) != Active;
+
+        public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+        /// <summary>Holds the pool for one call; false when it was retired or closed (take the current one instead).</summary>
+        public bool TryAcquire()
+        {
+            Interlocked.Increment(ref _inFlight);
+            if (Volatile.Read(ref _state) != Active)
+            {
+                Release();
+                return false;
+            }
+
+            return true;
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _state) == Retired)
+            {
+                DisposeOnce();
+            }
+        }
+
+        /// <summary>No new calls; disposed as soon as the calls holding it are done (at once if none are).</summary>
+        public void Retire()
+        {
+            Interlocked.CompareExchange(ref _state, Retired, Active);
+            if (Volatile.Read(ref _inFlight) == 0)
+            {
+                DisposeOnce();
+            }
+        }
+
         public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
         {
             // The gate every request passes, whoever built it: the key and certificate go only to the session's host.
@@ -71,6 +126,23 @@ namespace Saleschat.Mtls.Http
             return _client.SendAsync(request, completion, cancellationToken);
         }
 
-        public void Dispose() => _client.Dispose();
+        /// <summary>Closes the pool now, even under running calls (the session was closed).</summary>
+        public void Dispose()
+        {
+            Volatile.Write(ref _state, Closed);
+            DisposeOnce();
+        }
+
+        /// <summary>Disposes this certificate with the pool (one the session loaded itself, never a caller's own).</summary>
+        public void ReleaseCertificateWhenDisposed(X509Certificate2 certificate) => _ownedCertificate = certificate;
+
+        private void DisposeOnce()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                _client.Dispose();
+                _ownedCertificate?.Dispose();
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Net.Http;
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Saleschat.Mtls.Http
@@ -13,11 +14,19 @@ namespace Saleschat.Mtls.Http
     /// <remarks>
     /// netstandard2.0 has no X509ChainTrustMode.CustomRootTrust, so the extra CA is checked here: build
     /// the chain with the CA in the extra store, then require that the chain ends at exactly that CA.
+    /// The server's certificate must also be meant for a TLS server: an extended key usage that lists
+    /// serverAuth, or none at all, as OpenSSL's and curl's "SSL server" purpose check accepts (OpenSSL
+    /// crypto/x509/v3_purp.c, check_purpose_ssl_server). A clientAuth-only certificate from the same CA
+    /// was accepted before (issue 9), because the custom chain had no application policy.
     /// </remarks>
     public sealed class ServerCertificateValidator
     {
+        /// <summary>id-kp-serverAuth (RFC 5280 section 4.2.1.12).</summary>
+        public const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+
         private readonly X509Certificate2 _extraAuthority;
 
+        /// <param name="extraAuthority">The one extra CA to trust, or null to trust only the OS roots.</param>
         public ServerCertificateValidator(X509Certificate2 extraAuthority)
         {
             _extraAuthority = extraAuthority;
@@ -31,21 +40,19 @@ namespace Saleschat.Mtls.Http
 
         public bool Validate(HttpRequestMessage request, X509Certificate2 certificate, X509Chain chain, SslPolicyErrors errors)
         {
+            LastRefusalWasNameMismatch = (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0;
+            if (certificate == null || !IsForServerAuth(certificate))
+            {
+                return false;
+            }
+
             if (errors == SslPolicyErrors.None)
             {
                 return true;
             }
 
-            LastRefusalWasNameMismatch = (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0;
-
-            // No extra CA: exactly the platform's verdict.
-            if (_extraAuthority == null)
-            {
-                return false;
-            }
-
-            // A name mismatch or a missing certificate is never excused by a trusted CA.
-            if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate == null)
+            // A name mismatch or a missing certificate is never excused by a trusted CA; without one, nothing is.
+            if (errors != SslPolicyErrors.RemoteCertificateChainErrors || _extraAuthority == null)
             {
                 return false;
             }
@@ -55,6 +62,8 @@ namespace Saleschat.Mtls.Http
                 custom.ChainPolicy.ExtraStore.Add(_extraAuthority);
                 custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
                 custom.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
+                // Every certificate in the chain must allow serverAuth (an intermediate's EKU constrains its leaves).
+                custom.ChainPolicy.ApplicationPolicy.Add(new Oid(ServerAuthOid));
                 if (!custom.Build(certificate))
                 {
                     return false;
@@ -66,9 +75,40 @@ namespace Saleschat.Mtls.Http
             }
         }
 
-        /// <summary>The only excused problem is that our CA is not in the OS store; expiry etc. still fail.</summary>
+        /// <summary>No extended key usage at all (any use), or one that lists serverAuth.</summary>
+        public static bool IsForServerAuth(X509Certificate2 certificate)
+        {
+            foreach (X509Extension extension in certificate.Extensions)
+            {
+                if (extension.Oid?.Value == "2.5.29.37")
+                {
+                    var usage = extension as X509EnhancedKeyUsageExtension ?? new X509EnhancedKeyUsageExtension(extension, extension.Critical);
+                    foreach (Oid oid in usage.EnhancedKeyUsages)
+                    {
+                        if (oid.Value == ServerAuthOid)
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The only excused problem is that our CA is not in the OS store; expiry, usage etc. still fail.</summary>
         private static bool OnlyUntrustedRoot(X509Chain chain)
         {
+            foreach (X509ChainStatus status in chain.ChainStatus)
+            {
+                if (status.Status != X509ChainStatusFlags.NoError && status.Status != X509ChainStatusFlags.UntrustedRoot)
+                {
+                    return false;
+                }
+            }
+
             foreach (X509ChainElement element in chain.ChainElements)
             {
                 foreach (X509ChainStatus status in element.ChainElementStatus)

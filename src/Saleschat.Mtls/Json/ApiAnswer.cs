@@ -25,9 +25,36 @@ namespace Saleschat.Mtls.Json
         /// <summary>Set when an answer labelled JSON was not valid JSON (then Value is its text).</summary>
         public string Warning { get; }
 
+        /// <summary>
+        /// Like <see cref="Read"/>, but a JSON array's items are built as the pipeline takes them (after a pass that
+        /// checks the JSON without building anything): a 200 MB answer piped on is never held whole as objects.
+        /// For the pipeline thread only, which writes the items as they come.
+        /// </summary>
+        public static ApiAnswer ReadStreamed(ApiResponse response)
+        {
+            if (!response.IsSuccess || !response.HasBody || !response.IsJson)
+            {
+                return Read(response);
+            }
+
+            try
+            {
+                using (System.IO.TextReader text = response.OpenText())
+                {
+                    JsonResponse.Validate(text);
+                }
+            }
+            catch (JsonException)
+            {
+                return Read(response); // says why, and hands over the text
+            }
+
+            return new ApiAnswer(response, JsonResponse.ReadItems(response.OpenText), null);
+        }
+
         public static ApiAnswer Read(ApiResponse response)
         {
-            if (!response.IsSuccess || string.IsNullOrEmpty(response.Body))
+            if (!response.IsSuccess || !response.HasBody)
             {
                 return new ApiAnswer(response, null, null); // an error, -OutFile, or 204 No Content
             }
@@ -39,13 +66,19 @@ namespace Saleschat.Mtls.Json
 
             try
             {
-                return new ApiAnswer(response, JsonResponse.Parse(response.Body), null);
+                object value;
+                using (System.IO.TextReader text = response.OpenText())
+                {
+                    value = JsonResponse.Parse(text);
+                }
+
+                return new ApiAnswer(response, value, null);
             }
             catch (JsonException ex)
             {
                 // The answer says JSON but is not: hand over the text as it came rather than lose it.
                 return new ApiAnswer(response, response.Body,
-                    $"{response.Method} {response.Uri} answered {response.ContentType} that is not valid JSON ({ex.Message}); writing it as text.");
+                    $"{response.Method} {response.Uri} answered {response.ContentType} that is not valid JSON ({ServerText.Clean(ex.Message, ServerText.MessageLimit, keepLines: false)}); writing it as text.");
             }
         }
     }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
@@ -8,15 +9,16 @@ namespace Saleschat.Mtls.Json
     /// <summary>JSON answers as PowerShell objects: objects become PSCustomObjects, arrays object[].</summary>
     public static class JsonResponse
     {
-        public static object Parse(string json)
+        private static readonly object True = true;
+        private static readonly object False = false;
+
+        public static object Parse(string json) => Parse(new StringReader(json));
+
+        /// <summary>Parses from a reader: a large answer is read from its bytes, never made into one string first.</summary>
+        public static object Parse(TextReader text)
         {
             // Read straight into PowerShell objects: no intermediate JToken tree per answer.
-            using (var reader = new JsonTextReader(new StringReader(json))
-            {
-                // Keep dates as the text the API sent: no time-zone conversion behind the user's back.
-                DateParseHandling = DateParseHandling.None,
-                MaxDepth = 512,
-            })
+            using (JsonTextReader reader = NewReader(text))
             {
                 if (!reader.Read())
                 {
@@ -24,12 +26,77 @@ namespace Saleschat.Mtls.Json
                 }
 
                 object value = ReadValue(reader);
-                if (reader.Read())
+                RequireNothingAfter(reader);
+                return value;
+            }
+        }
+
+        /// <summary>Reads the whole text without building anything: throws a JsonException where it is not valid JSON.</summary>
+        public static void Validate(TextReader text)
+        {
+            using (JsonTextReader reader = NewReader(text))
+            {
+                if (!reader.Read())
                 {
-                    throw new JsonReaderException("Unexpected content after the JSON value.");
+                    return;
                 }
 
-                return value;
+                reader.Skip();
+                RequireNothingAfter(reader);
+            }
+        }
+
+        /// <summary>
+        /// The items of a top-level array one at a time (any other value as one item; null as none), built as they
+        /// are enumerated: a pipeline that handles each record and lets it go never holds the whole answer as
+        /// objects. Validate the text first: an error half-way would come after some items were written.
+        /// </summary>
+        public static IEnumerable<object> ReadItems(Func<TextReader> open)
+        {
+            using (TextReader text = open())
+            using (JsonTextReader reader = NewReader(text))
+            {
+                if (!reader.Read())
+                {
+                    yield break;
+                }
+
+                if (reader.TokenType != JsonToken.StartArray)
+                {
+                    object value = ReadValue(reader);
+                    if (value != null)
+                    {
+                        yield return value;
+                    }
+
+                    yield break;
+                }
+
+                while (reader.Read() && reader.TokenType != JsonToken.EndArray)
+                {
+                    yield return ReadValue(reader);
+                }
+
+                RequireEnd(reader, JsonToken.EndArray);
+            }
+        }
+
+        private static JsonTextReader NewReader(TextReader text) => new JsonTextReader(text)
+        {
+            // One string per distinct property name, not one per property of every object: in a large array
+            // of records the names would otherwise cost as much memory as the values.
+            PropertyNameTable = new DefaultJsonNameTable(),
+
+            // Keep dates as the text the API sent: no time-zone conversion behind the user's back.
+            DateParseHandling = DateParseHandling.None,
+            MaxDepth = 512,
+        };
+
+        private static void RequireNothingAfter(JsonReader reader)
+        {
+            if (reader.Read())
+            {
+                throw new JsonReaderException("Unexpected content after the JSON value.");
             }
         }
 
@@ -60,6 +127,9 @@ namespace Saleschat.Mtls.Json
                 case JsonToken.Comment:
                     reader.Read();
                     return ReadValue(reader);
+                case JsonToken.Boolean:
+                    // Two shared boxes instead of one per value.
+                    return (bool)reader.Value ? True : False;
                 default:
                     return reader.Value;
             }

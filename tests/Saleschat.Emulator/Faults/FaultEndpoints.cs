@@ -16,6 +16,10 @@ internal static class FaultEndpoints
         routes.MapGet("/__faults/large", LargeBodyFault.HandleAsync);
         routes.MapMethods("/__faults/echo", AnyMethod, (Delegate)EchoFault.HandleAsync); // cast: a bare RequestDelegate would discard the IResult
         routes.MapMethods("/__faults/text", AnyMethod, () => Results.Text("plain text body", "text/plain; charset=utf-8"));
+        routes.MapGet("/__faults/json", HostileBodyFault.JsonAsync);
+        routes.MapGet("/__faults/endless", HostileBodyFault.EndlessAsync);
+        routes.MapMethods("/__faults/gzipbomb", AnyMethod, HostileBodyFault.GzipBombAsync);
+        routes.MapMethods("/__faults/hostile-error", AnyMethod, HostileBodyFault.Error);
     }
 
     /// <summary>Requests without <c>key</c> are still counted, under the empty key.</summary>

@@ -13,7 +13,12 @@ internal sealed class CommandLine
         "               Http1 is an edge without h2, as many proxies and load balancers are.\n" +
         "  --refusal    how an unregistered client certificate is refused: a TLS alert (default), a close right after the\n" +
         "               handshake, 403 with code 4030002, or nginx's 400 page \"The SSL certificate error\".\n" +
-        "Prints one JSON line {\"baseUri\",\"controlUri\",\"caPem\"} and runs until stdin closes or SIGTERM/Ctrl+C.";
+        "Prints one JSON line {\"baseUri\",\"controlUri\",\"caPem\"} and runs until stdin closes or SIGTERM/Ctrl+C.\n" +
+        "Fault routes (behind the API key): /__faults/status/{code}?times=&key=&retryAfter=, /__faults/slow?ms=,\n" +
+        "  /__faults/drop?times=, /__faults/large?bytes=, /__faults/echo, /__faults/text,\n" +
+        "  /__faults/json?bytes= (a JSON array at least that long), /__faults/endless?type=json|octet (a body with no end),\n" +
+        "  /__faults/gzipbomb?bytes= (that many zeros, gzip-compressed; default 4 GiB),\n" +
+        "  /__faults/hostile-error?status=&bytes=&format=json|text (a large error body full of terminal escapes).";
 
     public EmulatorOptions Options { get; } = new() { LogToStandardError = true };
 
