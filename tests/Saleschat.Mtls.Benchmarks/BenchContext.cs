@@ -8,7 +8,7 @@ public sealed record BenchServer(string Id, string Label, Uri BaseUri, string Ca
 
 /// <summary>
 /// Everything the contenders share: two emulators (HTTP/2 and HTTP/1.1-only) in this process, Debian's nginx with
-/// an HTTP/2 and an HTTP/1.1 server, one client certificate made by the module (in a child pwsh) and accepted by
+/// an HTTP/2 and an HTTP/1.1 server, one client certificate (the module's profile) accepted by
 /// all four, the pinned pwsh, the built module and this assembly (the compiled floor the children load).
 /// </summary>
 public sealed class BenchContext : IAsyncDisposable
@@ -89,12 +89,24 @@ public sealed class BenchContext : IAsyncDisposable
         }
     }
 
-    /// <summary>The client key and certificate, made by the module's own cmdlets in a child pwsh, uploaded to both emulators.</summary>
+    /// <summary>
+    /// The client key and certificate with the module's profile (self-signed RSA 2048, SHA-256, not a CA, client
+    /// authentication), made here rather than in one more pwsh: the quick run has no second to spare on this machine.
+    /// </summary>
     private void MakeCertificate()
     {
-        string command = $"$ErrorActionPreference = 'Stop'; Import-Module '{Module}'; $null = New-SaleschatClientKey -Path '{KeyPath}' | New-SaleschatClientCertificate -Organization Acme -Path '{CertificatePath}'";
-        Processes.Run("dotnet", Pwsh.CommandLine("-Command", command), TimeSpan.FromMinutes(2), Environment);
-        using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(CertificatePath);
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=bench, O=Acme", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509KeyUsageExtension(
+            System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.DigitalSignature | System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension(
+            new System.Security.Cryptography.OidCollection { new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2") }, false));
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(365));
+        File.WriteAllText(CertificatePath, certificate.ExportCertificatePem() + "\n");
+        File.WriteAllText(KeyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
         Http2.Upload(certificate);
         Http1.Upload(certificate);
     }

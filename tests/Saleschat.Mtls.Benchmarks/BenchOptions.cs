@@ -53,7 +53,7 @@ public sealed record BenchOptions
     public static BenchOptions Parse(string[] args)
     {
         var options = args.Contains("--quick")
-            ? new BenchOptions { Quick = true, SharedChild = true, Rounds = 1, Cold = 200, Warmup = 400, Warm = 200, ProcessN = 5, CurlN = 200, Items = 2000, OutFileBytes = 64L << 20 }
+            ? new BenchOptions { Quick = true, SharedChild = true, Rounds = 1, Cold = 100, Warmup = 200, Warm = 100, ProcessN = 3, CurlN = 100, Items = 1000, OutFileBytes = 64L << 20 }
             : new BenchOptions();
         for (int i = 0; i < args.Length; i++)
         {

@@ -24,6 +24,7 @@ param(
     [string] $OutFolder = [IO.Path]::GetTempPath()
 )
 $ErrorActionPreference = 'Stop'
+$Contenders = $Contenders -split ','   # -File passes "a,b" as one string
 $started = [Diagnostics.Process]::GetCurrentProcess().StartTime
 $scriptStart = ([datetime]::Now - $started).TotalMilliseconds
 
@@ -52,14 +53,14 @@ function Measure-Rate([scriptblock] $Prepare, [scriptblock] $Run, [int] $n) {
     $n / $seconds
 }
 
-$items = { param($n) [Saleschat.Mtls.Benchmarks.Floor]::ItemArray(0, $n) }
+$makeItems = { param($n) [Saleschat.Mtls.Benchmarks.Floor]::ItemArray(0, $n) }
 $loops = @{
     'raw'             = @{ Prepare = $null; Run = { param($p, $n) [Saleschat.Mtls.Benchmarks.Floor]::GetLoop($script:client, $textUri, $n, 'plain text body') } }
     'bare'            = @{ Prepare = $null; Run = { param($p, $n) $ok = 0; foreach ($i in 1..$n) { if ((Invoke-BareGet $textUri) -eq 'plain text body') { $ok++ } }; $ok } }
-    'bare-pipe'       = @{ Prepare = $items; Run = { param($p, $n) @($p | Invoke-BarePost $echoUri).Count } }
+    'bare-pipe'       = @{ Prepare = $makeItems; Run = { param($p, $n) @($p | Invoke-BarePost $echoUri).Count } }
     'module'          = @{ Prepare = $null; Run = { param($p, $n) $ok = 0; foreach ($i in 1..$n) { if ((Invoke-SaleschatMtlsRequest $textPath) -eq 'plain text body') { $ok++ } }; $ok } }
-    'module-pipe'     = @{ Prepare = $items; Run = { param($p, $n) @($p | Invoke-SaleschatMtlsRequest -Method Post $echoPath).Count } }
-    'module-throttle' = @{ Prepare = $items; Run = { param($p, $n) @($p | Invoke-SaleschatMtlsRequest -Method Post $echoPath -ThrottleLimit $Throttle).Count } }
+    'module-pipe'     = @{ Prepare = $makeItems; Run = { param($p, $n) @($p | Invoke-SaleschatMtlsRequest -Method Post $echoPath).Count } }
+    'module-throttle' = @{ Prepare = $makeItems; Run = { param($p, $n) @($p | Invoke-SaleschatMtlsRequest -Method Post $echoPath -ThrottleLimit $Throttle).Count } }
 }
 
 function Open-Module {
@@ -93,6 +94,7 @@ foreach ($contender in $Contenders) {
     switch ($contender) {
         'outfile' {
             $result = Open-Module
+            Import-Module $Floor   # the sampler
             $file = [IO.Path]::Combine($OutFolder, "bench-download-$PID.bin")
             $sampler = [Saleschat.Mtls.Benchmarks.Floor]::StartSampler()
             $w = [Diagnostics.Stopwatch]::StartNew()
@@ -107,6 +109,7 @@ foreach ($contender in $Contenders) {
         }
         'pipe-memory' {
             $result = Open-Module
+            Import-Module $Floor   # the sampler and the lazy item source
             # Warmed first, so the baseline already holds what any first run allocates once.
             $null = [Saleschat.Mtls.Benchmarks.Floor]::Items(0, 1000) | Invoke-SaleschatMtlsRequest -Method Post $echoPath
             $sampler = [Saleschat.Mtls.Benchmarks.Floor]::StartSampler()
