@@ -76,6 +76,10 @@ public sealed class RequestBench(BenchContext context, BenchOptions options, Rep
             string regime = options.SharedChild ? "shared child" : "fresh pwsh";
             Row($"{contender}-cold-{server.Id}", $"cold: {Descriptions[contender]} — first {options.Cold} calls of a {regime} ({server.Label})").Add(result.GetProperty("cold").GetDouble());
             Row($"{contender}-warm-{server.Id}", $"warm: {Descriptions[contender]} — after {options.Warmup} calls ({server.Label})").Add(result.GetProperty("warm").GetDouble());
+            string jitWhat = options.SharedChild ? "" : " (median over servers and rounds)";
+            report.Row($"jit-cold-ms-{contender}", "jit", $"JIT time (all threads) during the first {options.Cold} calls: {Descriptions[contender]}{jitWhat}", "ms").Add(result.GetProperty("coldJitMs").GetDouble());
+            report.Row($"jit-cold-methods-{contender}", "jit", $"methods JIT-compiled during the first {options.Cold} calls: {Descriptions[contender]}{jitWhat}", "methods").Add(result.GetProperty("coldJitMethods").GetDouble());
+            report.Row($"jit-to-first-call-ms-{contender}", "jit", $"JIT time from process start to the first timed call (import, session, hello): {Descriptions[contender]}{jitWhat}", "ms").Add(result.GetProperty("jitBeforeCallsMs").GetDouble());
             if (contender is "module" or "raw")
             {
                 string who = contender == "module" ? "module" : "raw client";

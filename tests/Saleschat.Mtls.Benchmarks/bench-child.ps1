@@ -46,9 +46,14 @@ function Set-Route([string] $contender) {
 function Measure-Rate([scriptblock] $Prepare, [scriptblock] $Run, [int] $n) {
     if ($n -le 0) { return 0 }
     $prepared = if ($Prepare) { & $Prepare $n } else { $null }
+    $jit = [Runtime.JitInfo]::GetCompilationTime($false)
+    $methods = [Runtime.JitInfo]::GetCompiledMethodCount($false)
     $w = [Diagnostics.Stopwatch]::StartNew()
     $ok = & $Run $prepared $n
     $seconds = $w.Elapsed.TotalSeconds
+    # What the JIT (all threads) spent during these calls: where a cold process's time goes.
+    $script:lastJitMs = ([Runtime.JitInfo]::GetCompilationTime($false) - $jit).TotalMilliseconds
+    $script:lastJitMethods = [Runtime.JitInfo]::GetCompiledMethodCount($false) - $methods
     if ($ok -ne $n) { throw "$n calls, $ok good answers." }
     $n / $seconds
 }
@@ -126,9 +131,12 @@ foreach ($contender in $Contenders) {
             if (-not $loop) { throw "Unknown contender '$contender'." }
             $result = if ($contender -like 'module*') { Open-Module } else { Open-Floor ($contender -like 'bare*') }
             $result.scriptStart = $scriptStart
+            $result.jitBeforeCallsMs = [Runtime.JitInfo]::GetCompilationTime($false).TotalMilliseconds
             $result.cold = Measure-Rate $loop.Prepare $loop.Run $Cold
+            $result.coldJitMs = $script:lastJitMs; $result.coldJitMethods = $script:lastJitMethods
             $null = Measure-Rate $loop.Prepare $loop.Run ($Warmup - $Cold)
             $result.warm = Measure-Rate $loop.Prepare $loop.Run $Warm
+            $result.warmJitMs = $script:lastJitMs
             $result.contender = $contender
             Out-Result $result
         }
