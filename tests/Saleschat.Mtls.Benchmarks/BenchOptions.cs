@@ -7,7 +7,7 @@ namespace Saleschat.Mtls.Benchmarks;
 public sealed record BenchOptions
 {
     /// <summary>Rounds: every contender once per round, in a rotated order.</summary>
-    public int Rounds { get; init; } = 5;
+    public int Rounds { get; init; } = 3;
 
     /// <summary>Cold: the first calls of a fresh process, timed right after the first hello.</summary>
     public int Cold { get; init; } = 1000;
@@ -41,6 +41,9 @@ public sealed record BenchOptions
     /// <summary>The module manifest to measure (default: out/Saleschat.Mtls, as built).</summary>
     public string? Module { get; init; }
 
+    /// <summary>Another build of the module (say, before a change): adds its foreach and piped rows against nginx over HTTP/2, "before-…", to the same run.</summary>
+    public string? Baseline { get; init; }
+
     /// <summary>pwsh.dll of the pinned PowerShell (default: the .NET tool's package in the NuGet folder).</summary>
     public string? Pwsh { get; init; }
 
@@ -48,7 +51,7 @@ public sealed record BenchOptions
 
     public bool Quick { get; init; }
 
-    public const string Usage = "usage: Saleschat.Mtls.Benchmarks [--quick] [--rounds R] [--cold N] [--warmup N] [--warm N] [--process-n N] [--curl-n N] [--items N] [--outfile-mib N] [--servers a,b] [--contenders a,b] [--module PSD1] [--pwsh PWSH.DLL] [--out DIR]";
+    public const string Usage = "usage: Saleschat.Mtls.Benchmarks [--quick] [--rounds R] [--cold N] [--warmup N] [--warm N] [--process-n N] [--curl-n N] [--items N] [--outfile-mib N] [--servers a,b] [--contenders a,b] [--module PSD1] [--baseline PSD1] [--pwsh PWSH.DLL] [--out DIR]";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -80,6 +83,7 @@ public sealed record BenchOptions
                 "--servers" => options with { Servers = List(BenchContext.ServerIds) },
                 "--contenders" => options with { Contenders = List(RequestBench.ChildContenders) },
                 "--module" => options with { Module = Path.GetFullPath(Value()) },
+                "--baseline" => options with { Baseline = Path.GetFullPath(Value()) },
                 "--pwsh" => options with { Pwsh = Path.GetFullPath(Value()) },
                 "--out" => options with { Out = Value() },
                 _ => throw new FormatException($"Unknown option {args[i]}."),

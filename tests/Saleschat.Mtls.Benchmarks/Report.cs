@@ -13,6 +13,9 @@ public sealed class Report
 
     public List<TargetResult> Targets { get; } = [];
 
+    /// <summary>Lines comparing this build with a --baseline build (not targets).</summary>
+    public List<string> Comparisons { get; } = [];
+
     public BenchRow Row(string id, string group, string description, string unit)
     {
         BenchRow? row = _rows.Find(r => r.Id == id);
@@ -45,6 +48,11 @@ public sealed class Report
             text.AppendLine($"{(target.Pass ? "PASS" : "FAIL")}  {target.Name}: {target.Detail}");
         }
 
+        foreach (string line in Comparisons)
+        {
+            text.AppendLine($"BEFORE/AFTER  {line}");
+        }
+
         return text.ToString();
     }
 
@@ -62,6 +70,15 @@ public sealed class Report
         foreach (TargetResult target in Targets)
         {
             text.AppendLine($"| {target.Name} | {(target.Pass ? "PASS" : "FAIL")} | {target.Detail} |");
+        }
+
+        if (Comparisons.Count > 0)
+        {
+            text.AppendLine().AppendLine("Before/after (this build against --baseline, same run, median per-round ratios):").AppendLine();
+            foreach (string line in Comparisons)
+            {
+                text.AppendLine($"- {line}");
+            }
         }
 
         return text.ToString();

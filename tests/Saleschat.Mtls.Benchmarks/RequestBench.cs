@@ -45,6 +45,10 @@ public sealed class RequestBench(BenchContext context, BenchOptions options, Rep
                 foreach (string contender in options.Contenders)
                 {
                     contenders.Add(($"{contender}, {server.Label}", () => Child(server, [contender])));
+                    if (options.Baseline != null && server.Id == "nginx-h2" && contender is ("module" or "module-pipe"))
+                    {
+                        contenders.Add(($"before-{contender}, {server.Label}", () => Child(server, [contender], options.Baseline)));
+                    }
                 }
             }
         }
@@ -54,14 +58,14 @@ public sealed class RequestBench(BenchContext context, BenchOptions options, Rep
 
     private BenchRow Row(string id, string description, string unit = "calls/s") => report.Row(id, "requests", description, unit);
 
-    private void Child(BenchServer server, string[] contenders)
+    private void Child(BenchServer server, string[] contenders, string? baseline = null)
     {
         string tag = $"c{++_child}";
         long before = server.Emulator?.TlsConnections ?? 0;
         var results = context.Pwsh.RunFile(context.ChildScript,
         [
             "-Contenders", string.Join(',', contenders), "-BaseUri", server.BaseUri.AbsoluteUri, "-Protocol", server.Protocol,
-            "-Ca", server.CaPath, "-Cert", context.CertificatePath, "-Key", context.KeyPath, "-Module", context.Module,
+            "-Ca", server.CaPath, "-Cert", context.CertificatePath, "-Key", context.KeyPath, "-Module", baseline ?? context.Module,
             "-Floor", context.FloorAssembly, "-Cold", options.Cold.ToString(), "-Warmup", options.Warmup.ToString(),
             "-Warm", options.Warm.ToString(), "-Throttle", options.Concurrency.ToString(), "-Tag", tag,
         ], context.Environment, TimeSpan.FromMinutes(10));
@@ -73,6 +77,15 @@ public sealed class RequestBench(BenchContext context, BenchOptions options, Rep
         foreach (JsonElement result in results)
         {
             string contender = result.GetProperty("contender").GetString()!;
+            if (baseline != null)
+            {
+                Row($"before-{contender}-cold-{server.Id}", $"cold: the baseline build (--baseline), {Descriptions[contender]} — first {options.Cold} calls of a fresh pwsh ({server.Label})").Add(result.GetProperty("cold").GetDouble());
+                Row($"before-{contender}-warm-{server.Id}", $"warm: the baseline build (--baseline), {Descriptions[contender]} — after {options.Warmup} calls ({server.Label})").Add(result.GetProperty("warm").GetDouble());
+                report.Row($"jit-cold-ms-before-{contender}", "jit", $"JIT time during the first {options.Cold} calls: the baseline build, {Descriptions[contender]}", "ms").Add(result.GetProperty("coldJitMs").GetDouble());
+                report.Row($"jit-cold-methods-before-{contender}", "jit", $"methods JIT-compiled during the first {options.Cold} calls: the baseline build, {Descriptions[contender]}", "methods").Add(result.GetProperty("coldJitMethods").GetDouble());
+                continue;
+            }
+
             string regime = options.SharedChild ? "shared child" : "fresh pwsh";
             Row($"{contender}-cold-{server.Id}", $"cold: {Descriptions[contender]} — first {options.Cold} calls of a {regime} ({server.Label})").Add(result.GetProperty("cold").GetDouble());
             Row($"{contender}-warm-{server.Id}", $"warm: {Descriptions[contender]} — after {options.Warmup} calls ({server.Label})").Add(result.GetProperty("warm").GetDouble());

@@ -23,6 +23,19 @@ public static class Targets
             }
         }
 
+        // Not targets: this build against the --baseline build, measured side by side in this run.
+        foreach (string s in options.Servers.Where(_ => options.Baseline != null))
+        {
+            foreach (string row in new[] { "module-cold", "module-warm", "module-pipe-cold", "module-pipe-warm" })
+            {
+                if (report.Has($"{row}-{s}") && report.Has($"before-{row}-{s}"))
+                {
+                    double ratio = PairedRatio(report[$"{row}-{s}"], report[$"before-{row}-{s}"]);
+                    report.Comparisons.Add($"{row} ({s}): this build / baseline = {F(ratio)} x ({F(report[$"{row}-{s}"].Median)} vs {F(report[$"before-{row}-{s}"].Median)} calls/s)");
+                }
+            }
+        }
+
         // Fresh process to first hello <= 1.5 x (pwsh -c exit + one curl hello), per round.
         if (report.Has("pwsh-module-hello"))
         {
