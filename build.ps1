@@ -144,7 +144,9 @@ function Invoke-Bench {
     # The program hosts the emulators and nginx and starts the pinned pwsh (dotnet <pwsh.dll>) for every contender;
     # it runs from the repository root so it finds .config/dotnet-tools.json and out/Saleschat.Mtls.
     $project = [IO.Path]::Combine($root, 'tests', 'Saleschat.Mtls.Benchmarks')
-    $arguments = @('--out', $BenchOut) + $(if ($Quick) { @('--quick') } else { @() }) + $BenchArgument
+    # `pwsh -File build.ps1 -BenchArgument a,b` passes "a,b" as one string: split it as PowerShell would have.
+    $extra = @($BenchArgument | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+    $arguments = @('--out', $BenchOut) + $(if ($Quick) { @('--quick') } else { @() }) + $extra
     Push-Location $root
     try { Invoke-Dotnet run --project $project -c $Configuration --no-build -- @arguments }
     finally { Pop-Location }
