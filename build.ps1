@@ -12,7 +12,7 @@
       Bench    the benchmark (tests/Saleschat.Mtls.Benchmarks): every contender in a child `pwsh -NoProfile -File` of the
                pinned pwsh 7.6.9, cold (a fresh process's first 1,000 calls) and warm (after 5,000), against the
                emulator and Debian's nginx (ssl_verify_client on, HTTP/2 and HTTP/1.1); the table and its PASS/FAIL
-               targets on stdout and in out/bench/bench.md and bench.json. Takes 30-60 min on 2 busy cores; -Quick
+               targets on stdout and in out/bench/bench.md and bench.json. Takes 15-40 min on 2 busy cores; -Quick
                runs every row and target once with small counts (numbers not meaningful) in about a minute
       Docs     markdown help from the MAML in en-US/ with PlatyPS, where it is installed
       Package  the PowerShell Gallery layout in out/package/Saleschat.Mtls/<version>, checked by Test-ModuleManifest
