@@ -9,13 +9,19 @@
       Test     builds once, runs xunit (the C# core) and Pester (the cmdlets, in real pwsh) side by side, writes
                TestResults/xunit.trx and TestResults/pester.xml (NUnit), and prints one line "N passed, N failed"
                for both suites; fails when anything failed or nothing ran (the command .ci/run uses)
-      Bench    the benchmark program; results in out/bench/
+      Bench    the benchmark (tests/Saleschat.Mtls.Benchmarks): every contender in a child `pwsh -NoProfile -File` of the
+               pinned pwsh 7.6.9, cold (a fresh process's first 1,000 calls) and warm (after 5,000), against the
+               emulator and Debian's nginx (ssl_verify_client on, HTTP/2 and HTTP/1.1); the table and its PASS/FAIL
+               targets on stdout and in out/bench/bench.md and bench.json. Takes 15-40 min on 2 busy cores; -Quick
+               runs every row and target once with small counts (numbers not meaningful) in about a minute
       Docs     markdown help from the MAML in en-US/ with PlatyPS, where it is installed
       Package  the PowerShell Gallery layout in out/package/Saleschat.Mtls/<version>, checked by Test-ModuleManifest
 .EXAMPLE
     ./build.ps1 -Task Build, Test
 .EXAMPLE
     ./build.ps1 -Task Package
+.EXAMPLE
+    ./build.ps1 -Task Bench -Quick -NoBuild
 #>
 [CmdletBinding()]
 param(
@@ -31,7 +37,14 @@ param(
     # Test: leave out the Pester tests with one of these tags (e.g. Slow for a quick run).
     [string[]] $ExcludeTag,
     # Test: the Pester test files or folders to run (default: all of tests/Pester); xunit runs only with the default.
-    [string[]] $TestPath
+    [string[]] $TestPath,
+    # Bench: one round with small counts, every contender of a server in one child process: proves the bench runs
+    # and prints every row and target, in about a minute; its numbers (cold ones above all) are not measurements.
+    [switch] $Quick,
+    # Bench: where bench.md and bench.json go (default out/bench).
+    [string] $BenchOut = [IO.Path]::Combine($PSScriptRoot, 'out', 'bench'),
+    # Bench: more options for the benchmark program, e.g. '--rounds', '3', '--servers', 'nginx-h2' (see its usage line).
+    [string[]] $BenchArgument = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -135,7 +148,15 @@ function Invoke-Test {
 }
 
 function Invoke-Bench {
-    Invoke-Dotnet run --project ([IO.Path]::Combine($root, 'tests', 'Saleschat.Mtls.Benchmarks')) -c Release -- --out ([IO.Path]::Combine($root, 'out', 'bench'))
+    # The program hosts the emulators and nginx and starts the pinned pwsh (dotnet <pwsh.dll>) for every contender;
+    # it runs from the repository root so it finds .config/dotnet-tools.json and out/Saleschat.Mtls.
+    $project = [IO.Path]::Combine($root, 'tests', 'Saleschat.Mtls.Benchmarks')
+    # `pwsh -File build.ps1 -BenchArgument a,b` passes "a,b" as one string: split it as PowerShell would have.
+    $extra = @($BenchArgument | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+    $arguments = @('--out', $BenchOut) + $(if ($Quick) { @('--quick') } else { @() }) + $extra
+    Push-Location $root
+    try { Invoke-Dotnet run --project $project -c $Configuration --no-build -- @arguments }
+    finally { Pop-Location }
 }
 
 function Get-ModuleVersion {

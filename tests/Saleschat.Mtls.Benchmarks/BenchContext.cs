@@ -1,26 +1,27 @@
-using System.Management.Automation;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Saleschat.Emulator;
-using Saleschat.Mtls.Host;
 
 namespace Saleschat.Mtls.Benchmarks;
 
+/// <summary>One server a contender calls: its base URI, the CA of its certificate (PEM file) and its protocol.</summary>
+public sealed record BenchServer(string Id, string Label, Uri BaseUri, string CaPath, string Protocol, SaleschatEmulator? Emulator);
+
 /// <summary>
-/// Everything the contenders share: two emulators (HTTP/2 and HTTP/1.1-only), one client certificate made by the
-/// module and uploaded to both, its files for curl and openssl, and one engine with the built module imported.
+/// Everything the contenders share: two emulators (HTTP/2 and HTTP/1.1-only) in this process, Debian's nginx with
+/// an HTTP/2 and an HTTP/1.1 server, one client certificate (the module's profile) accepted by
+/// all four, the pinned pwsh, the built module and this assembly (the compiled floor the children load).
 /// </summary>
 public sealed class BenchContext : IAsyncDisposable
 {
-    public const string ApiKey = "sk_bench_Xr4Tn8Qw2Lp6Vz9Km3Hb";
+    public static readonly string[] ServerIds = ["emulator-h2", "emulator-h1", "nginx-h2", "nginx-h1"];
 
-    private BenchContext(string folder, SaleschatEmulator http2, SaleschatEmulator http1, ScriptRunner engine)
+    private BenchContext(string folder, SaleschatEmulator http2, SaleschatEmulator http1, Pwsh pwsh, string module)
     {
         Folder = folder;
         Http2 = http2;
         Http1 = http1;
-        Engine = engine;
+        Pwsh = pwsh;
+        Module = module;
     }
 
     public string Folder { get; }
@@ -29,107 +30,90 @@ public sealed class BenchContext : IAsyncDisposable
 
     public SaleschatEmulator Http1 { get; }
 
-    public ScriptRunner Engine { get; }
+    public Nginx Nginx { get; private set; } = null!;
+
+    public Pwsh Pwsh { get; }
+
+    /// <summary>The module manifest the children import.</summary>
+    public string Module { get; }
+
+    /// <summary>This assembly: Invoke-BareGet, Invoke-BarePost and the raw client's loops.</summary>
+    public string FloorAssembly => typeof(Floor).Assembly.Location;
+
+    public string ChildScript => Path.Combine(AppContext.BaseDirectory, "bench-child.ps1");
 
     public string CertificatePath => Path.Combine(Folder, "client.crt");
 
     public string KeyPath => Path.Combine(Folder, "client.key");
 
-    public string CaPath => Path.Combine(Folder, "ca.pem");
+    public IReadOnlyList<BenchServer> Servers { get; private set; } = [];
 
-    public X509Certificate2 ClientCertificate { get; private set; } = null!;
+    public BenchServer Server(string id) => Servers.Single(s => s.Id == id);
 
-    public SaleschatEmulator Emulator(string protocol) => protocol == "h2" ? Http2 : Http1;
+    /// <summary>What every child gets: no colour codes, and the API key the module reads from the environment.</summary>
+    public Dictionary<string, string> Environment => new()
+    {
+        ["NO_COLOR"] = "1",
+        ["TERM"] = "dumb",
+        ["SALESCHAT_API_KEY"] = Floor.ApiKey,
+        ["SALESCHAT_ORG_ID"] = "org-1",
+    };
 
-    public static async Task<BenchContext> StartAsync()
+    public static async Task<BenchContext> StartAsync(BenchOptions options)
     {
         string folder = Directory.CreateTempSubdirectory("saleschat-bench-").FullName;
-        var http2 = await SaleschatEmulator.StartAsync(new EmulatorOptions { ApiKey = ApiKey });
-        var http1 = await SaleschatEmulator.StartAsync(new EmulatorOptions { ApiKey = ApiKey, Protocols = HttpProtocols.Http1 });
-        var engine = new ScriptRunner(new TextHost(TextWriter.Null));
-        var context = new BenchContext(folder, http2, http1, engine);
-        context.MakeCertificate();
-        return context;
-    }
-
-    /// <summary>Runs a script that must succeed and returns its output.</summary>
-    public IReadOnlyList<PSObject> Run(string script, params (string Name, object? Value)[] variables)
-    {
-        foreach (var (name, value) in variables)
+        var http2 = await SaleschatEmulator.StartAsync(new EmulatorOptions { ApiKey = Floor.ApiKey });
+        var http1 = await SaleschatEmulator.StartAsync(new EmulatorOptions { ApiKey = Floor.ApiKey, Protocols = HttpProtocols.Http1 });
+        string module = options.Module ?? Saleschat.Mtls.Host.ModuleLocator.ManifestPath();
+        var context = new BenchContext(folder, http2, http1, Pwsh.Locate(options.Pwsh), module);
+        try
         {
-            Engine.SetVariable(name, value);
+            context.MakeCertificate();
+            context.Nginx = Nginx.Start(folder, context.CertificatePath);
+            string ca2 = Path.Combine(folder, "emulator-h2-ca.pem"), ca1 = Path.Combine(folder, "emulator-h1-ca.pem");
+            await File.WriteAllTextAsync(ca2, http2.CaPem.Trim() + "\n");
+            await File.WriteAllTextAsync(ca1, http1.CaPem.Trim() + "\n");
+            context.Servers =
+            [
+                new("emulator-h2", "emulator, HTTP/2", http2.BaseUri, ca2, "h2", http2),
+                new("emulator-h1", "emulator, HTTP/1.1", http1.BaseUri, ca1, "h1", http1),
+                new("nginx-h2", "nginx, HTTP/2", context.Nginx.Http2, context.Nginx.CaPath, "h2", null),
+                new("nginx-h1", "nginx, HTTP/1.1", context.Nginx.Http1, context.Nginx.CaPath, "h1", null),
+            ];
+            return context;
         }
-
-        ScriptResult result = Engine.Run(script);
-        if (result.Errors.Count > 0)
+        catch
         {
-            throw new InvalidOperationException($"Script failed: {script}\n" + string.Join("\n", result.Errors.Take(3).Select(e => $"{e.FullyQualifiedErrorId}: {e}")));
+            await context.DisposeAsync();
+            throw;
         }
-
-        return result.Output;
     }
 
-    /// <summary>A fresh session (its own connection pool) to one emulator, not the default session.</summary>
-    public object NewSession(string protocol) => Run(
-        "New-SaleschatSession -BaseUri $uri -OrgId org-1 -ApiKey $key -CertificatePath $c -KeyPath $k -ServerCertificateAuthority $ca -RetryIntervalSec 0 -NoDefault",
-        ("uri", Emulator(protocol).BaseUri), ("key", Secure(ApiKey)), ("c", CertificatePath), ("k", KeyPath), ("ca", Emulator(protocol).CaCertificate)).Single().BaseObject;
-
-    /// <summary>The raw platform client: SocketsHttpHandler with the same certificate, trusting the emulator's CA.</summary>
-    public HttpClient NewRawClient(string protocol)
-    {
-        X509Certificate2 ca = Emulator(protocol).CaCertificate;
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                ClientCertificates = new X509CertificateCollection { ClientCertificate },
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                {
-                    if (errors == SslPolicyErrors.None)
-                    {
-                        return true;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return certificate is X509Certificate2 server && chain.Build(server);
-                },
-            },
-        };
-        var client = new HttpClient(handler) { DefaultRequestVersion = new Version(2, 0), DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
-        return client;
-    }
-
-    public static System.Security.SecureString Secure(string text)
-    {
-        var secure = new System.Security.SecureString();
-        foreach (char c in text)
-        {
-            secure.AppendChar(c);
-        }
-
-        secure.MakeReadOnly();
-        return secure;
-    }
-
+    /// <summary>
+    /// The client key and certificate with the module's profile (self-signed RSA 2048, SHA-256, not a CA, client
+    /// authentication), made here rather than in one more pwsh: the quick run has no second to spare on this machine.
+    /// </summary>
     private void MakeCertificate()
     {
-        var certificate = (X509Certificate2)Run(
-            "New-SaleschatClientKey -Path $k | New-SaleschatClientCertificate -Organization Acme -Path $c",
-            ("k", KeyPath), ("c", CertificatePath)).Single().BaseObject;
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=bench, O=Acme", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509KeyUsageExtension(
+            System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.DigitalSignature | System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension(
+            new System.Security.Cryptography.OidCollection { new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2") }, false));
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(365));
+        File.WriteAllText(CertificatePath, certificate.ExportCertificatePem() + "\n");
+        File.WriteAllText(KeyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
         Http2.Upload(certificate);
         Http1.Upload(certificate);
-        File.WriteAllText(CaPath, Http2.CaPem.Trim() + "\n" + Http1.CaPem.Trim() + "\n");
-        using var fromPem = X509Certificate2.CreateFromPemFile(CertificatePath, KeyPath);
-        ClientCertificate = X509CertificateLoader.LoadPkcs12(fromPem.Export(X509ContentType.Pkcs12), null);
     }
 
     public async ValueTask DisposeAsync()
     {
-        Engine.Dispose();
+        Nginx?.Dispose();
         await Http2.DisposeAsync();
         await Http1.DisposeAsync();
         Directory.Delete(Folder, recursive: true);

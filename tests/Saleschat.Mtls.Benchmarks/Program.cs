@@ -3,19 +3,16 @@ using System.Diagnostics;
 namespace Saleschat.Mtls.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run --project tests/Saleschat.Mtls.Benchmarks -c Release -- [--quick] [--n N] [--rounds R] --out out/bench</c>:
-/// every contender of issue #4 on the local emulator, a table on stdout, bench.md and bench.json under --out.
-/// Exit code 0 even when a target fails (the table says which); 2 for bad options, 1 for a broken run.
+/// <c>dotnet run --project tests/Saleschat.Mtls.Benchmarks -c Release -- [--quick] [options] --out out/bench</c>
+/// (or <c>./build.ps1 -Task Bench [-Quick]</c>): every contender of issue #12, each in a child
+/// <c>pwsh -NoProfile -File</c> of the pinned pwsh, against the emulator and Debian's nginx; a table on stdout,
+/// bench.md and bench.json under --out. Exit code 0 even when a target fails (the table says which); 2 for bad
+/// options, 1 for a broken run.
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == ChildMode.Flag)
-        {
-            return ChildMode.Run(args[1..]);
-        }
-
         BenchOptions options;
         try
         {
@@ -29,17 +26,19 @@ public static class Program
 
         var total = Stopwatch.StartNew();
         void Progress(string line) => Console.Error.WriteLine($"[{total.Elapsed:mm\\:ss}] {line}");
+        string loadBefore = LoadAverage();
         var report = new Report();
-        await using (BenchContext context = await BenchContext.StartAsync())
+        await using (BenchContext context = await BenchContext.StartAsync(options))
         {
-            Progress($"emulators at {context.Http2.BaseUri} (HTTP/2) and {context.Http1.BaseUri} (HTTP/1.1 only)");
+            Progress($"pwsh {context.Pwsh.Dll}; module {context.Module}");
+            Progress($"emulators at {context.Http2.BaseUri} (HTTP/2) and {context.Http1.BaseUri} (HTTP/1.1 only); nginx at {context.Nginx.Http2} (HTTP/2) and {context.Nginx.Http1} (HTTP/1.1)");
+            new StartupBench(context, options, report).Run(Progress);
             new RequestBench(context, options, report).Run(Progress);
-            new KeyBench(context, options, report).Run(Progress);
-            new ChildBench(context, options, report).Run(Progress);
+            new MemoryBench(context, options, report).Run(Progress);
         }
 
         Targets.Judge(report, options);
-        string machine = Machine(options, total.Elapsed);
+        string machine = Machine(options, total.Elapsed, loadBefore, LoadAverage());
         Console.WriteLine(report.Table(machine));
         Directory.CreateDirectory(options.Out);
         await File.WriteAllTextAsync(Path.Combine(options.Out, "bench.md"), report.Markdown(machine));
@@ -48,7 +47,13 @@ public static class Program
         return 0;
     }
 
-    private static string Machine(BenchOptions options, TimeSpan elapsed) =>
-        $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 30} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}, " +
-        $".NET {Environment.Version}; N={options.N}, curl-per-process N={options.ProcessN}, rounds={options.Rounds}, key rounds={options.KeyRounds}, concurrency={options.Concurrency}{(options.Quick ? ", QUICK" : "")}; took {elapsed.TotalSeconds:0} s";
+    /// <summary>The 1-minute load average (Linux), to say how busy the shared machine was.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+
+    private static string Machine(BenchOptions options, TimeSpan elapsed, string loadBefore, string loadAfter) =>
+        $"real pwsh (dotnet pwsh.dll -NoProfile, child processes); {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 30} GiB, " +
+        $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim()}, .NET {Environment.Version}; load average {loadBefore} at start, {loadAfter} at end; " +
+        $"rounds={options.Rounds}, cold={options.Cold}, warm-up={options.Warmup}, warm={options.Warm}, curl per call={options.ProcessN}, one curl={options.CurlN}, " +
+        $"throttle={options.Concurrency}, piped items={options.Items}, -OutFile={options.OutFileBytes >> 20} MiB{(options.SharedChild ? ", shared child per server" : "")}{(options.Quick ? ", QUICK" : "")}; took {elapsed.TotalSeconds:0} s";
 }

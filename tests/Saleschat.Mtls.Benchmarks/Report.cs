@@ -13,6 +13,9 @@ public sealed class Report
 
     public List<TargetResult> Targets { get; } = [];
 
+    /// <summary>Lines comparing this build with a --baseline build (not targets).</summary>
+    public List<string> Comparisons { get; } = [];
+
     public BenchRow Row(string id, string group, string description, string unit)
     {
         BenchRow? row = _rows.Find(r => r.Id == id);
@@ -25,22 +28,29 @@ public sealed class Report
         return row;
     }
 
+    public bool Has(string id) => _rows.Exists(r => r.Id == id && r.Samples.Count > 0);
+
     public BenchRow this[string id] => _rows.Find(r => r.Id == id) ?? throw new KeyNotFoundException(id);
 
     public string Table(string machine)
     {
         var text = new StringBuilder();
         text.AppendLine(machine);
-        text.AppendLine($"{"row",-82} {"unit",-11} {"median",10} {"min",10} {"max",10} {"n",3}");
+        text.AppendLine($"{"median",9} {"min",9} {"max",9} {"n",2} {"unit",-11} row");
         foreach (BenchRow row in _rows)
         {
-            text.AppendLine($"{row.Description,-82} {row.Unit,-11} {F(row.Median),10} {F(row.Min),10} {F(row.Max),10} {row.Samples.Count,3}");
+            text.AppendLine($"{F(row.Median),9} {F(row.Min),9} {F(row.Max),9} {row.Samples.Count,2} {row.Unit,-11} {row.Id}: {row.Description}");
         }
 
         text.AppendLine();
         foreach (TargetResult target in Targets)
         {
             text.AppendLine($"{(target.Pass ? "PASS" : "FAIL")}  {target.Name}: {target.Detail}");
+        }
+
+        foreach (string line in Comparisons)
+        {
+            text.AppendLine($"BEFORE/AFTER  {line}");
         }
 
         return text.ToString();
@@ -50,10 +60,10 @@ public sealed class Report
     {
         var text = new StringBuilder("# Saleschat.Mtls benchmark\n\n");
         text.AppendLine($"`{machine.Replace("\n", " | ")}`").AppendLine();
-        text.AppendLine("| row | unit | median | min | max | rounds |").AppendLine("| --- | --- | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| row | id | unit | median | min | max | rounds |").AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: |");
         foreach (BenchRow row in _rows)
         {
-            text.AppendLine($"| {row.Description} | {row.Unit} | {F(row.Median)} | {F(row.Min)} | {F(row.Max)} | {row.Samples.Count} |");
+            text.AppendLine($"| {row.Description} | `{row.Id}` | {row.Unit} | {F(row.Median)} | {F(row.Min)} | {F(row.Max)} | {row.Samples.Count} |");
         }
 
         text.AppendLine().AppendLine("| target | result | detail |").AppendLine("| --- | --- | --- |");
@@ -62,13 +72,22 @@ public sealed class Report
             text.AppendLine($"| {target.Name} | {(target.Pass ? "PASS" : "FAIL")} | {target.Detail} |");
         }
 
+        if (Comparisons.Count > 0)
+        {
+            text.AppendLine().AppendLine("Before/after (this build against --baseline, same run, median per-round ratios):").AppendLine();
+            foreach (string line in Comparisons)
+            {
+                text.AppendLine($"- {line}");
+            }
+        }
+
         return text.ToString();
     }
 
     public string Json(string machine, BenchOptions options) => JsonSerializer.Serialize(new
     {
         machine,
-        options = new { options.N, options.ProcessN, options.Rounds, options.KeyRounds, options.Concurrency, options.DownloadSizes, options.Quick },
+        options,
         rows = _rows.Select(r => new { r.Id, r.Group, r.Description, r.Unit, median = r.Median, min = r.Min, max = r.Max, samples = r.Samples }),
         targets = Targets.Select(t => new { t.Name, t.Pass, t.Detail }),
     }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });

@@ -1,186 +1,161 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 
 namespace Saleschat.Mtls.Benchmarks;
 
 /// <summary>
-/// Request throughput, in calls per second: curl (a process per call, and one process for many URLs), the raw
-/// HttpClient, and the module (a foreach, a pipeline, a pipeline with -ThrottleLimit), over HTTP/2 and HTTP/1.1.
-/// Every contender gets a fresh client or session each round, so each pays its own handshake.
+/// Request throughput in calls per second, against each server: curl (a process per call, and one process for N
+/// URLs) and, each in its own fresh child pwsh, the raw HttpClient loop, the bare cmdlet in a foreach and piped,
+/// and the module in a foreach, piped, and piped with -ThrottleLimit. Each child reports cold (its first calls) and
+/// warm (after the warm-up) rates, and its start-up; nginx's log gives the TLS connections each one opened.
 /// </summary>
 public sealed class RequestBench(BenchContext context, BenchOptions options, Report report)
 {
-    private const string TextRoute = "__faults/text";
-    private const string EchoRoute = "__faults/echo";
+    public static readonly string[] ChildContenders = ["raw", "bare", "bare-pipe", "module", "module-pipe", "module-throttle"];
 
-    private bool _bareImported;
+    private static readonly Dictionary<string, string> Descriptions = new()
+    {
+        ["raw"] = "raw HttpClient, a compiled loop of GETs in the child pwsh (the platform limit)",
+        ["bare"] = "a bare compiled cmdlet around that client, in foreach (the floor for any cmdlet)",
+        ["bare-pipe"] = "hashtables piped to a bare cmdlet POSTing with that client (the floor for piping)",
+        ["module"] = "Invoke-SaleschatMtlsRequest in foreach",
+        ["module-pipe"] = "hashtables piped to one Invoke-SaleschatMtlsRequest -Method Post",
+        ["module-throttle"] = "the same pipe with -ThrottleLimit 8",
+    };
+
+    private int _child;
 
     public void Run(Action<string> progress)
     {
         var contenders = new List<(string, Action)>();
-        foreach (string p in new[] { "h2", "h1" })
+        foreach (string id in options.Servers)
         {
-            string label = p == "h2" ? "HTTP/2" : "HTTP/1.1";
-            int c = options.Concurrency;
-            Add(contenders, $"curl-process-{p}", $"1. curl, one process per GET ({label})", () => CurlPerProcess(p));
-            Add(contenders, $"curl-reuse-{p}", $"2. one curl process, N GETs ({label})", () => CurlReuse(p));
-            Add(contenders, $"raw-get-{p}", $"3. raw HttpClient, sequential GETs ({label})", () => RawGet(p));
-            Add(contenders, $"bare-cmdlet-{p}", $"3d. a bare cmdlet around the raw client, in foreach: the floor for any cmdlet ({label})", () => BareCmdlet(p));
-            Add(contenders, $"module-foreach-{p}", $"4. Invoke-SaleschatMtlsRequest in foreach ({label})", () => ModuleForeach(p));
-            Add(contenders, $"raw-post-{p}", $"3b. raw HttpClient, sequential JSON POSTs ({label})", () => RawPost(p, 1));
-            Add(contenders, $"bare-pipe-{p}", $"3e. N bodies piped to a bare cmdlet around the raw client: the floor for piping ({label})", () => BarePipe(p));
-            Add(contenders, $"module-pipe-{p}", $"5. N bodies piped to one call, sequential ({label})", () => ModulePipe(p, 1));
-            Add(contenders, $"raw-post-c{c}-{p}", $"3c. raw HttpClient, {c} concurrent JSON POSTs ({label})", () => RawPost(p, c));
-            Add(contenders, $"module-pipe-c{c}-{p}", $"5c. N bodies piped, -ThrottleLimit {c} ({label})", () => ModulePipe(p, c));
+            BenchServer server = context.Server(id);
+            BenchRow process = Row($"curl-process-{id}", $"curl --cert --key, one process per GET (cold by nature; {server.Label})");
+            BenchRow reuse = Row($"curl-reuse-{id}", $"one curl process fetching {options.CurlN} URLs ({server.Label})");
+            contenders.Add(($"curl per call, {server.Label}", () => process.Add(CurlPerProcess(server))));
+            contenders.Add(($"one curl, {server.Label}", () => reuse.Add(CurlReuse(server))));
+            if (options.SharedChild)
+            {
+                contenders.Add(($"one child pwsh for every contender, {server.Label}", () => Child(server, options.Contenders)));
+            }
+            else
+            {
+                foreach (string contender in options.Contenders)
+                {
+                    contenders.Add(($"{contender}, {server.Label}", () => Child(server, [contender])));
+                    if (options.Baseline != null && server.Id == "nginx-h2" && contender is ("module" or "module-pipe"))
+                    {
+                        contenders.Add(($"before-{contender}, {server.Label}", () => Child(server, [contender], options.Baseline)));
+                    }
+                }
+            }
         }
 
         Rounds.Interleave(options.Rounds, contenders, progress);
     }
 
-    private void Add(List<(string, Action)> contenders, string id, string description, Func<double> callsPerSecond)
+    private BenchRow Row(string id, string description, string unit = "calls/s") => report.Row(id, "requests", description, unit);
+
+    private void Child(BenchServer server, string[] contenders, string? baseline = null)
     {
-        BenchRow row = report.Row(id, "requests", description, "calls/s");
-        contenders.Add((id, () => row.Add(callsPerSecond())));
+        string tag = $"c{++_child}";
+        long before = server.Emulator?.TlsConnections ?? 0;
+        var results = context.Pwsh.RunFile(context.ChildScript,
+        [
+            "-Contenders", string.Join(',', contenders), "-BaseUri", server.BaseUri.AbsoluteUri, "-Protocol", server.Protocol,
+            "-Ca", server.CaPath, "-Cert", context.CertificatePath, "-Key", context.KeyPath, "-Module", baseline ?? context.Module,
+            "-Floor", context.FloorAssembly, "-Cold", options.Cold.ToString(), "-Warmup", options.Warmup.ToString(),
+            "-Warm", options.Warm.ToString(), "-Throttle", options.Concurrency.ToString(), "-Tag", tag,
+        ], context.Environment, TimeSpan.FromMinutes(10));
+        if (results.Count != contenders.Length)
+        {
+            throw new InvalidOperationException($"The child printed {results.Count} results for {contenders.Length} contenders.");
+        }
+
+        foreach (JsonElement result in results)
+        {
+            string contender = result.GetProperty("contender").GetString()!;
+            if (baseline != null)
+            {
+                Row($"before-{contender}-cold-{server.Id}", $"cold: the baseline build (--baseline), {Descriptions[contender]} — first {options.Cold} calls of a fresh pwsh ({server.Label})").Add(result.GetProperty("cold").GetDouble());
+                Row($"before-{contender}-warm-{server.Id}", $"warm: the baseline build (--baseline), {Descriptions[contender]} — after {options.Warmup} calls ({server.Label})").Add(result.GetProperty("warm").GetDouble());
+                report.Row($"jit-cold-ms-before-{contender}", "jit", $"JIT time during the first {options.Cold} calls: the baseline build, {Descriptions[contender]}", "ms").Add(result.GetProperty("coldJitMs").GetDouble());
+                report.Row($"jit-cold-methods-before-{contender}", "jit", $"methods JIT-compiled during the first {options.Cold} calls: the baseline build, {Descriptions[contender]}", "methods").Add(result.GetProperty("coldJitMethods").GetDouble());
+                continue;
+            }
+
+            string regime = options.SharedChild ? "shared child" : "fresh pwsh";
+            Row($"{contender}-cold-{server.Id}", $"cold: {Descriptions[contender]} — first {options.Cold} calls of a {regime} ({server.Label})").Add(result.GetProperty("cold").GetDouble());
+            Row($"{contender}-warm-{server.Id}", $"warm: {Descriptions[contender]} — after {options.Warmup} calls ({server.Label})").Add(result.GetProperty("warm").GetDouble());
+            string jitWhat = options.SharedChild ? "" : " (median over servers and rounds)";
+            report.Row($"jit-cold-ms-{contender}", "jit", $"JIT time (all threads) during the first {options.Cold} calls: {Descriptions[contender]}{jitWhat}", "ms").Add(result.GetProperty("coldJitMs").GetDouble());
+            report.Row($"jit-cold-methods-{contender}", "jit", $"methods JIT-compiled during the first {options.Cold} calls: {Descriptions[contender]}{jitWhat}", "methods").Add(result.GetProperty("coldJitMethods").GetDouble());
+            report.Row($"jit-to-first-call-ms-{contender}", "jit", $"JIT time from process start to the first timed call (import, session, hello): {Descriptions[contender]}{jitWhat}", "ms").Add(result.GetProperty("jitBeforeCallsMs").GetDouble());
+            if (contender is "module" or "raw")
+            {
+                string who = contender == "module" ? "module" : "raw client";
+                Startup($"{contender}-script-start", $"{who}: process start to the script's first line", result, "scriptStart");
+                Startup($"{contender}-import", $"{who}: Import-Module", result, "import");
+                Startup($"{contender}-session", contender == "module" ? "module: New-SaleschatSession (certificate files, handler)" : "raw client: client and certificate from the PEM files", result, "session");
+                Startup($"{contender}-hello", contender == "module" ? "module: first Test-SaleschatMtls -Quiet (with its TLS handshake)" : "raw client: first hello GET (with its TLS handshake)", result, "hello");
+                Startup($"{contender}-process-to-hello", $"{who}: process start to first successful hello", result, "helloFromStart");
+            }
+
+            if (contender.StartsWith("module", StringComparison.Ordinal) && server.Id.StartsWith("nginx", StringComparison.Ordinal))
+            {
+                int connections = context.Nginx.Connections(server.Protocol, $"{tag}.{contender}", options.Warmup + options.Warm);
+                report.Row($"connections-{contender}-{server.Id}", "connections",
+                    $"TLS connections ($connection in nginx's log) for {options.Warmup + options.Warm} calls of {Descriptions[contender]}, one session ({server.Label})", "connections").Add(connections);
+            }
+        }
+
+        if (server.Emulator != null && contenders.Length == 1 && contenders[0].StartsWith("module", StringComparison.Ordinal))
+        {
+            report.Row($"connections-{contenders[0]}-{server.Id}", "connections",
+                $"TLS connections the emulator accepted for one child: {Descriptions[contenders[0]]}, its hello included ({server.Label})", "connections")
+                .Add(server.Emulator.TlsConnections - before);
+        }
     }
 
-    private Uri Url(string protocol, string route) => new(context.Emulator(protocol).BaseUri, route);
+    private void Startup(string id, string description, JsonElement result, string property) =>
+        report.Row(id, "startup", description + " (median over servers and rounds)", "ms").Add(result.GetProperty(property).GetDouble());
 
-    private string[] CurlArguments(string protocol) =>
+    private string[] CurlArguments(BenchServer server) =>
     [
-        "--silent", "--show-error", "--fail", "--cert", context.CertificatePath, "--key", context.KeyPath, "--cacert", context.CaPath,
-        "-H", $"Authorization: Bearer {BenchContext.ApiKey}", protocol == "h2" ? "--http2" : "--http1.1",
+        "--silent", "--show-error", "--fail", "--cert", context.CertificatePath, "--key", context.KeyPath, "--cacert", server.CaPath,
+        "-H", $"Authorization: Bearer {Floor.ApiKey}", server.Protocol == "h2" ? "--http2" : "--http1.1",
     ];
 
-    private double CurlPerProcess(string protocol)
+    public static string TextUrl(BenchServer server, string tag) => new Uri(server.BaseUri, $"__faults/text?run={tag}").AbsoluteUri;
+
+    private double CurlPerProcess(BenchServer server)
     {
-        string url = Url(protocol, TextRoute).AbsoluteUri;
+        string url = TextUrl(server, "curl");
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < options.ProcessN; i++)
         {
-            Processes.Run("curl", [.. CurlArguments(protocol), "-o", "/dev/null", url], TimeSpan.FromSeconds(30));
+            Processes.Run("curl", [.. CurlArguments(server), "-o", "/dev/null", url], TimeSpan.FromSeconds(30));
         }
 
         return options.ProcessN / watch.Elapsed.TotalSeconds;
     }
 
-    private double CurlReuse(string protocol)
+    private double CurlReuse(BenchServer server)
     {
         // A config file rather than N arguments: the command line stays short for any N.
-        string config = Path.Combine(context.Folder, $"urls-{protocol}.curlrc");
-        string url = Url(protocol, TextRoute).AbsoluteUri;
+        string config = Path.Combine(context.Folder, $"urls-{server.Id}.curlrc");
+        string url = TextUrl(server, "curl");
         var lines = new StringBuilder();
-        for (int i = 0; i < options.N; i++)
+        for (int i = 0; i < options.CurlN; i++)
         {
             lines.Append("url = \"").Append(url).Append("\"\noutput = \"/dev/null\"\n");
         }
 
         File.WriteAllText(config, lines.ToString());
         var watch = Stopwatch.StartNew();
-        Processes.Run("curl", [.. CurlArguments(protocol), "-K", config], TimeSpan.FromSeconds(120));
-        return options.N / watch.Elapsed.TotalSeconds;
-    }
-
-    private double RawGet(string protocol)
-    {
-        using HttpClient client = context.NewRawClient(protocol);
-        Uri url = Url(protocol, TextRoute);
-        var watch = Stopwatch.StartNew();
-        for (int i = 0; i < options.N; i++)
-        {
-            using var response = client.GetAsync(url).GetAwaiter().GetResult();
-            response.EnsureSuccessStatusCode();
-            _ = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-        }
-
-        return options.N / watch.Elapsed.TotalSeconds;
-    }
-
-    private double RawPost(string protocol, int concurrency)
-    {
-        using HttpClient client = context.NewRawClient(protocol);
-        Uri url = Url(protocol, EchoRoute);
-        var watch = Stopwatch.StartNew();
-        Parallel.For(0, options.N, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, i =>
-        {
-            // The module's body for @{ i = ..; name = .. }, serialised the same way.
-            using var content = new StringContent($"{{\"i\":{i},\"name\":\"c{i}\"}}", Encoding.UTF8, "application/json");
-            using var response = client.PostAsync(url, content).GetAwaiter().GetResult();
-            response.EnsureSuccessStatusCode();
-            _ = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-        });
-        return options.N / watch.Elapsed.TotalSeconds;
-    }
-
-    private double BareCmdlet(string protocol)
-    {
-        using HttpClient client = context.NewRawClient(protocol);
-        InvokeBareGetCommand.Client = client;
-        ImportBareCmdlets();
-        return options.N / Seconds(context.Run(
-            "$w = [Diagnostics.Stopwatch]::StartNew(); $ok = 0; foreach ($i in 1..$n) { if ((Invoke-BareGet $u) -eq 'plain text body') { $ok++ } }; $w.Elapsed.TotalSeconds; $ok",
-            ("u", Url(protocol, TextRoute)), ("n", options.N)), options.N);
-    }
-
-    private double BarePipe(string protocol)
-    {
-        using HttpClient client = context.NewRawClient(protocol);
-        InvokeBareGetCommand.Client = client;
-        ImportBareCmdlets();
-        context.Run("$items = foreach ($i in 1..$n) { @{ i = $i; name = \"c$i\" } }", ("n", options.N));
-        return options.N / Seconds(context.Run(
-            "$w = [Diagnostics.Stopwatch]::StartNew(); $r = @($items | Invoke-BarePost $u); $w.Elapsed.TotalSeconds; $r.Count",
-            ("u", Url(protocol, EchoRoute))), options.N);
-    }
-
-    private void ImportBareCmdlets()
-    {
-        if (!_bareImported)
-        {
-            context.Run("Import-Module $p", ("p", typeof(InvokeBareGetCommand).Assembly.Location));
-            _bareImported = true;
-        }
-    }
-
-    private double ModuleForeach(string protocol)
-    {
-        var emulator = context.Emulator(protocol);
-        object session = context.NewSession(protocol);
-        long before = emulator.TlsConnections;
-        double seconds = Seconds(context.Run(
-            "$w = [Diagnostics.Stopwatch]::StartNew(); $ok = 0; foreach ($i in 1..$n) { if ((Invoke-SaleschatMtlsRequest -Session $s '/__faults/text') -eq 'plain text body') { $ok++ } }; $w.Elapsed.TotalSeconds; $ok",
-            ("s", session), ("n", options.N)), options.N);
-        report.Row($"connections-foreach-{protocol}", "connections", $"6. TLS connections per {options.N} foreach calls, fresh session ({Label(protocol)})", "connections")
-            .Add(emulator.TlsConnections - before);
-        return options.N / seconds;
-    }
-
-    private double ModulePipe(string protocol, int throttle)
-    {
-        var emulator = context.Emulator(protocol);
-        object session = context.NewSession(protocol);
-        context.Run("$items = foreach ($i in 1..$n) { @{ i = $i; name = \"c$i\" } }", ("n", options.N));
-        long before = emulator.TlsConnections;
-        double seconds = Seconds(context.Run(
-            "$w = [Diagnostics.Stopwatch]::StartNew(); $r = @($items | Invoke-SaleschatMtlsRequest -Session $s -Method Post '/__faults/echo' -ThrottleLimit $t); $w.Elapsed.TotalSeconds; $r.Count",
-            ("s", session), ("t", throttle)), options.N);
-        string id = throttle == 1 ? $"connections-pipe-{protocol}" : $"connections-pipe-c{throttle}-{protocol}";
-        string what = throttle == 1 ? "piped calls" : $"piped calls, -ThrottleLimit {throttle}";
-        report.Row(id, "connections", $"6. TLS connections per {options.N} {what}, fresh session ({Label(protocol)})", "connections")
-            .Add(emulator.TlsConnections - before);
-        return options.N / seconds;
-    }
-
-    private static string Label(string protocol) => protocol == "h2" ? "HTTP/2" : "HTTP/1.1";
-
-    /// <summary>The script's elapsed seconds, after checking it produced one good answer per call.</summary>
-    private static double Seconds(IReadOnlyList<System.Management.Automation.PSObject> output, int expected)
-    {
-        int answered = Convert.ToInt32(output[1].BaseObject);
-        if (answered != expected)
-        {
-            throw new InvalidOperationException($"Expected {expected} answers, got {answered}.");
-        }
-
-        return Convert.ToDouble(output[0].BaseObject);
+        Processes.Run("curl", [.. CurlArguments(server), "-K", config], TimeSpan.FromSeconds(300));
+        return options.CurlN / watch.Elapsed.TotalSeconds;
     }
 }
