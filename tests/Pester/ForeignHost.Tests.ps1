@@ -70,4 +70,15 @@ Describe 'Invoke-SaleschatMtlsRequest refuses any URI off the session''s host' -
         { Invoke-SaleschatMtlsRequest $url -ErrorAction Stop } | Should -Throw -ErrorId "ForeignHostRefused,$cmdlet"
         $capture.Connections | Should -Be 0
     }
+
+    It 'refuses a Host header that would pick another virtual host (<HostName>), before connecting' -TestCases @(
+        @{ HostName = 'localhost' }
+        @{ HostName = 'evil.example' }
+        @{ HostName = '127.0.0.1' }
+    ) {
+        $before = (Get-EmulatorStats -Emulator $emulator).requests
+        { Invoke-SaleschatMtlsRequest '/v4/orgs/{orgId}/mtls/hello' -Headers @{ host = $HostName } -ErrorAction Stop } |
+            Should -Throw -ErrorId "HostHeaderNotAllowed,$cmdlet"
+        (Get-EmulatorStats -Emulator $emulator).requests | Should -Be $before
+    }
 }

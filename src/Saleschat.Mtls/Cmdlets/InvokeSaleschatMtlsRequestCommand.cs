@@ -87,6 +87,14 @@ namespace Saleschat.Mtls.Cmdlets
 
                 // Before anything is sent: a CR or LF in a header would inject headers on HTTP/1.1.
                 _headers = ValidatedHeaders();
+
+                // Host picks the virtual host (and, with it, the TLS server name) the key and certificate go to: on an
+                // edge that serves several names from one address it would send them to another site.
+                if (_headers != null && _headers.ContainsKey("Host"))
+                {
+                    throw new SaleschatException(ErrorIds.HostHeaderNotAllowed, ErrorKind.InvalidArgument,
+                        $"-Headers cannot set Host: the API key and client certificate go only to the session's host ({_session.BaseUri.Authority}). Nothing was sent.", "Host");
+                }
                 if (ContentType != null && !System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(ContentType, out _))
                 {
                     throw new SaleschatException(ErrorIds.InvalidHeader, ErrorKind.InvalidArgument,

@@ -42,6 +42,7 @@ namespace Saleschat.Mtls.Errors
 
         // Sessions and calls
         public const string AuthorizationHeaderNotAllowed = nameof(AuthorizationHeaderNotAllowed);
+        public const string HostHeaderNotAllowed = nameof(HostHeaderNotAllowed);
         public const string ClientCertificateRequired = nameof(ClientCertificateRequired);
         public const string ConnectionClosed = nameof(ConnectionClosed);
         public const string ConnectionRefused = nameof(ConnectionRefused);
