@@ -18,6 +18,9 @@ public sealed class ServerCertificateCallbackTests
         ClientCertificateBuilder.Build(RsaKeyGenerator.Generate(2048), CertificateSubject.Parse("/O=Acme/CN=Acme-saleschat-mtls"), 365, DateTime.UtcNow),
         RsaKeyGenerator.Generate(2048));
 
+    // What the server presents: a certificate for serverAuth (the validator refuses a client-only one whatever the verdict).
+    private static readonly X509Certificate2 Server = ServerCertificate();
+
     public static TheoryData<SslPolicyErrors> AllErrors => new()
     {
         SslPolicyErrors.None,
@@ -34,13 +37,21 @@ public sealed class ServerCertificateCallbackTests
         using var transport = new MtlsTransport(new Uri("https://mtls.apis.t.saleschat.pro/"), Client, serverAuthority: null);
 
         Assert.NotNull(transport.ServerCertificateCallback);
-        Assert.Equal(errors == SslPolicyErrors.None, transport.ServerCertificateCallback(null!, Client, null!, errors));
+        Assert.Equal(errors == SslPolicyErrors.None, transport.ServerCertificateCallback(null!, Server, null!, errors));
     }
 
     [Theory]
     [MemberData(nameof(AllErrors))]
     public void The_validator_without_an_extra_CA_is_the_platform_verdict(SslPolicyErrors errors)
     {
-        Assert.Equal(errors == SslPolicyErrors.None, new ServerCertificateValidator(null).Validate(null!, Client, null!, errors));
+        Assert.Equal(errors == SslPolicyErrors.None, new ServerCertificateValidator(null).Validate(null!, Server, null!, errors));
+    }
+
+    private static X509Certificate2 ServerCertificate()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var request = new CertificateRequest("CN=mtls.apis.t.saleschat.pro", rsa, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new System.Security.Cryptography.OidCollection { new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1") }, false));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
     }
 }
