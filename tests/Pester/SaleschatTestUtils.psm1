@@ -961,7 +961,6 @@ Export-ModuleMember -Function *
 # for Windows PowerShell 5.1 too (.github/workflows/ci.yml runs exactly those in `shell: powershell`): their files
 # keep to 5.1 syntax and .NET Framework APIs.
 
-# Puts a certificate (with its key, when it has one) in CurrentUser\My for a test; Remove-TestStoreCertificate takes it out.
 # The text a console user sees: the child's stdout and stderr together, colour codes removed.
 function Get-TestPwshText {
     param([Parameter(Mandatory)] $Run)

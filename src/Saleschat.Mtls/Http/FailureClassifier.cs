@@ -75,21 +75,9 @@ namespace Saleschat.Mtls.Http
                     sslStreamDisposed = true;
                 }
 
-                if (e is SocketException socket)
-                {
-                    socketError = true;
-                    switch (socket.SocketErrorCode)
-                    {
-                        case SocketError.HostNotFound:
-                        case SocketError.NoData:
-                        case SocketError.TryAgain:
-                            return FailureKind.DnsFailure;
-                        case SocketError.ConnectionRefused:
-                            return FailureKind.ConnectionRefused;
-                        case SocketError.TimedOut:
-                            return FailureKind.Timeout;
-                    }
-                }
+                // DNS, refused and timed-out sockets were named by PlatformFailureCodes above; any other socket
+                // error (a reset) only tells the steps below that the transport itself failed.
+                socketError |= e is SocketException;
 
                 // A close during the handshake (AuthenticationException) may be a plain drop; only one after it is TLS 1.3's refusal.
                 duringHandshake |= e is AuthenticationException;
