@@ -312,7 +312,7 @@ Invoke-SaleschatMtlsRequest '/__faults/endless?type=octet' -OutFile '$target'
         $target = Join-Path $TestDrive 'private.bin'
         [IO.File]::WriteAllText($target, 'old')
         [IO.File]::SetUnixFileMode($target, [IO.UnixFileMode]'UserRead, UserWrite')
-        Invoke-SaleschatMtlsRequest '/__faults/large?bytes=1000' -OutFile $target
+        Invoke-SaleschatMtlsRequest '/__faults/large?bytes=1000' -OutFile $target -Force
         (Get-Item $target).Length | Should -Be 1000
         [IO.File]::GetUnixFileMode($target) | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
     }

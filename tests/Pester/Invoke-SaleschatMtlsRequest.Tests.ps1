@@ -144,6 +144,28 @@ Describe 'Invoke-SaleschatMtlsRequest -OutFile' -Tag 'CI' {
         $failure[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         (Get-EmulatorStats $emulator).requests | Should -Be $before
     }
+
+    It 'never overwrites an existing file without -Force, and sends nothing' {
+        $file = Join-Path $TestDrive 'important.txt'
+        [IO.File]::WriteAllText($file, 'precious')
+        $before = (Get-EmulatorStats $emulator).requests
+
+        $null = Invoke-SaleschatMtlsRequest '/__faults/text' -OutFile $file -ErrorAction SilentlyContinue -ErrorVariable failure
+
+        $failure | Should -HaveCount 1
+        $failure[0].FullyQualifiedErrorId | Should -BeExactly "OutputFileExists,$cmdlet"
+        $failure[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $failure[0].TargetObject | Should -Be $file
+        [IO.File]::ReadAllText($file) | Should -BeExactly 'precious'
+        (Get-EmulatorStats $emulator).requests | Should -Be $before
+    }
+
+    It 'replaces an existing file with -Force' {
+        $file = Join-Path $TestDrive 'replace.bin'
+        [IO.File]::WriteAllText($file, 'old')
+        Invoke-SaleschatMtlsRequest '/__faults/large?bytes=1000' -OutFile $file -Force
+        (Get-Item -LiteralPath $file).Length | Should -Be 1000
+    }
 }
 
 Describe 'Invoke-SaleschatMtlsRequest stops at once when stopped (Ctrl+C)' -Tag 'CI' {

@@ -46,6 +46,10 @@ namespace Saleschat.Mtls.Cmdlets
         [ValidateNotNullOrEmpty]
         public string OutFile { get; set; }
 
+        /// <summary>Replace an existing -OutFile file; without it the file is never overwritten.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         // Unset (0 for the timeout, -1 for the retry settings) means the session's value; ValidateRange keeps users to real ones.
         [Parameter]
         [ValidateRange(1, 3600)]
@@ -230,6 +234,7 @@ namespace Saleschat.Mtls.Cmdlets
                     MaximumRetryCount >= 0 ? MaximumRetryCount : (int?)null,
                     RetryIntervalSec >= 0 ? RetryIntervalSec : (int?)null),
                 OutFile = ResolvePath(OutFile),
+                ReplaceOutFile = Force,
                 // -OutFile streams to disk: no size limit there unless one was asked for (gzip bombs are still stopped).
                 MaximumResponseSize = OutFile != null && !MyInvocation.BoundParameters.ContainsKey(nameof(MaximumResponseSize))
                     ? long.MaxValue

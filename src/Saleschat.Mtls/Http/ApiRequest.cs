@@ -21,6 +21,9 @@ namespace Saleschat.Mtls.Http
         /// <summary>Stream a successful answer to this file instead of holding it in memory.</summary>
         public string OutFile { get; set; }
 
+        /// <summary>Replace an existing <see cref="OutFile"/> (-Force); without it an existing file is never touched.</summary>
+        public bool ReplaceOutFile { get; set; }
+
         /// <summary>
         /// The most body bytes (after decompression) accepted: held in memory, or written to <see cref="OutFile"/>.
         /// A hostile or broken server must not be able to take all memory or disk.

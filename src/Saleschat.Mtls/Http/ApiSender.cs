@@ -96,7 +96,7 @@ namespace Saleschat.Mtls.Http
         private async Task<ApiResponse> SendOnceAsync(ApiRequest request, CancellationToken token)
         {
             // The part file first: a folder that cannot be written costs no request.
-            using (ResponseFile file = request.OutFile == null ? null : ResponseFile.Begin(request.OutFile))
+            using (ResponseFile file = request.OutFile == null ? null : ResponseFile.Begin(request.OutFile, request.ReplaceOutFile))
             {
                 MtlsTransport transport = _transports.Acquire();
                 try

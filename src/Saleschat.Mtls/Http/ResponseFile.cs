@@ -21,23 +21,33 @@ namespace Saleschat.Mtls.Http
 
         private readonly string _path;
         private readonly string _part;
+        private readonly bool _replace;
         private Stream _file;
         private bool _committed;
 
-        private ResponseFile(string path, string part, Stream file)
+        private ResponseFile(string path, string part, Stream file, bool replace)
         {
+            _replace = replace;
             _path = path;
             _part = part;
             _file = file;
         }
 
-        /// <summary>Before sending: refuses a folder as target, removes stale parts, and creates this call's part.</summary>
-        public static ResponseFile Begin(string path)
+        /// <summary>
+        /// Before sending: refuses a folder as target, and an existing file unless <paramref name="replace"/> (-Force),
+        /// removes stale parts, and creates this call's part.
+        /// </summary>
+        public static ResponseFile Begin(string path, bool replace)
         {
             if (Directory.Exists(path))
             {
                 throw new SaleschatException(ErrorIds.FileWriteFailed, ErrorKind.WriteError,
                     $"-OutFile '{path}' is a folder. Give a file name inside it; nothing was sent.", path);
+            }
+
+            if (!replace && File.Exists(path))
+            {
+                throw Exists(path);
             }
 
             string directory = Path.GetDirectoryName(path) ?? ".";
@@ -47,7 +57,7 @@ namespace Saleschat.Mtls.Http
             try
             {
                 // Owner-only until complete: nobody reads a half-written answer; PublicFileMode sets the final mode.
-                return new ResponseFile(path, part, FilePlatform.Current.CreateNew(part, ownerOnly: !IsWindows));
+                return new ResponseFile(path, part, FilePlatform.Current.CreateNew(part, ownerOnly: !IsWindows), replace);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is PlatformNotSupportedException)
             {
@@ -81,6 +91,12 @@ namespace Saleschat.Mtls.Http
                 PublicFileMode.Apply(_part, _path);
                 if (File.Exists(_path))
                 {
+                    if (!_replace)
+                    {
+                        // Created while this answer was downloading: still never replaced without -Force.
+                        throw Exists(_path);
+                    }
+
                     File.Replace(_part, _path, null);
                 }
                 else
@@ -91,6 +107,10 @@ namespace Saleschat.Mtls.Http
                 _committed = true;
             }, describe, carriedOut).ConfigureAwait(false);
         }
+
+        private static SaleschatException Exists(string path) =>
+            new SaleschatException(ErrorIds.OutputFileExists, ErrorKind.ResourceExists,
+                $"-OutFile '{path}' already exists and was left as it is. Add -Force to replace it, or choose another path.", path);
 
         public void Dispose()
         {
