@@ -6,7 +6,7 @@ namespace Saleschat.Mtls
         Success,
         ClientCertificateRefused,
         ClientCertificateExpired,
-        ClientCertificateNoPrivateKey,
+        NoPrivateKey,
         ServerCertificateUntrusted,
         DnsFailure,
         ConnectionRefused,

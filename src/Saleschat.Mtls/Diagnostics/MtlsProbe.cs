@@ -30,7 +30,7 @@ namespace Saleschat.Mtls.Diagnostics
 
             if (!certificate.HasPrivateKey)
             {
-                return Diagnose(result, MtlsDiagnosis.ClientCertificateNoPrivateKey,
+                return Diagnose(result, MtlsDiagnosis.NoPrivateKey,
                     "The certificate has no private key, so it cannot authenticate. Load it with its key file.");
             }
 
@@ -116,7 +116,7 @@ namespace Saleschat.Mtls.Diagnostics
                     string said = alert != null ? "TLS alert " + alert.Replace('_', ' ') : ex.Failure == FailureKind.ConnectionClosed ? "connection closed after the handshake" : "TLS refusal";
                     return ExpiredNow(certificate.NotAfter) || alert == "certificate_expired" ? Expired(result, certificate.NotAfter, said) : Refused(result, said);
                 case FailureKind.ClientKeyUnusable:
-                    return Diagnose(result, MtlsDiagnosis.ClientCertificateNoPrivateKey, ex.Message);
+                    return Diagnose(result, MtlsDiagnosis.NoPrivateKey, ex.Message);
                 case FailureKind.ServerCertificateUntrusted:
                     return Diagnose(result, MtlsDiagnosis.ServerCertificateUntrusted,
                         $"The server's certificate for {result.Uri.Host} is not trusted. For a private test host, pass its CA with -ServerCertificateAuthority; for Saleschat's own hosts, check the system's CA store and any TLS-inspecting proxy.");
