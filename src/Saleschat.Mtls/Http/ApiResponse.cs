@@ -53,6 +53,9 @@ namespace Saleschat.Mtls.Http
         /// <summary>Whether there is a body (without decoding it).</summary>
         public bool HasBody => _content != null ? _content.Length > 0 : !string.IsNullOrEmpty(_body);
 
+        /// <summary>The body's size in bytes as received (or characters, for a body set as text).</summary>
+        public long BodyLength => _content != null ? _content.Length : (_body?.Length ?? 0);
+
         public string HttpVersion { get; set; }
 
         public TimeSpan Elapsed { get; set; }

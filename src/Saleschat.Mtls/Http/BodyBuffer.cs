@@ -36,7 +36,9 @@ namespace Saleschat.Mtls.Http
         {
             if (_blocks.Count == 0 || _lastUsed == _blocks[_blocks.Count - 1].Length)
             {
-                _blocks.Add(new byte[_blocks.Count == 0 ? FirstBlock : Block]);
+                // Blocks grow from 16 KiB to 1 MiB: the read that finds the end of a small answer (an exactly sized
+                // first block) must not cost a 1 MiB large-object allocation on every call.
+                _blocks.Add(new byte[_blocks.Count == 0 ? FirstBlock : (int)Math.Min(Block, Math.Max(FirstBlock, 2L * _blocks[_blocks.Count - 1].Length))]);
                 _lastUsed = 0;
             }
 

@@ -30,9 +30,14 @@ namespace Saleschat.Mtls.Json
         /// checks the JSON without building anything): a 200 MB answer piped on is never held whole as objects.
         /// For the pipeline thread only, which writes the items as they come.
         /// </summary>
+        /// <summary>Answers from this size on are streamed item by item; smaller ones are parsed in one pass.</summary>
+        public const long StreamFrom = 1024 * 1024;
+
         public static ApiAnswer ReadStreamed(ApiResponse response)
         {
-            if (!response.IsSuccess || !response.HasBody || !response.IsJson)
+            // Streaming pays a validating pass before the items go out; it is worth it only for a large answer. Most
+            // answers are a few KiB and are read once, as before (the per-call cost the benchmark's piped rows show).
+            if (!response.IsSuccess || !response.HasBody || !response.IsJson || response.BodyLength < StreamFrom)
             {
                 return Read(response);
             }
