@@ -1,8 +1,6 @@
 # Each mistake a user makes gets exactly one designed error record (stable id, category, target object, the module's
 # own exception, no stack trace or .NET exception name in what is shown), no output, and leaves every file as it was.
 BeforeAll {
-    # A user's shell default: build.ps1 runs with 'Stop', which would turn each written error into a thrown one.
-    $ErrorActionPreference = 'Continue'
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
     $password = 'Right-Pass-1'

@@ -1,8 +1,6 @@
 # Get-SaleschatClientCertificate -Thumbprint: the OS store (CurrentUser\My; on Linux .NET keeps it under ~/.dotnet).
 # The test certificate is always removed again.
 BeforeAll {
-    # A user's shell default: build.ps1 runs with 'Stop', which would turn each written error into a thrown one.
-    $ErrorActionPreference = 'Continue'
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
     $cmdlet = 'Saleschat.Mtls.Cmdlets.GetSaleschatClientCertificateCommand'

@@ -1,8 +1,6 @@
 # Export-SaleschatClientCertificate: the public PEM to paste in Settings > mTLS (text or file), or a PFX with the key;
 # never the key in a PEM, never a file replaced without -Force.
 BeforeAll {
-    # A user's shell default: build.ps1 runs with 'Stop', which would turn each written error into a thrown one.
-    $ErrorActionPreference = 'Continue'
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
     $cmdlet = 'Saleschat.Mtls.Cmdlets.ExportSaleschatClientCertificateCommand'

@@ -1,8 +1,6 @@
 # Get-SaleschatClientCertificate: reads a certificate (and its key) from PEM text, base64 of PEM, a bundle, a DER or
 # PEM file; warns about an expired certificate and about one not valid yet.
 BeforeAll {
-    # A user's shell default: build.ps1 runs with 'Stop', which would turn each written error into a thrown one.
-    $ErrorActionPreference = 'Continue'
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
     $cmdlet = 'Saleschat.Mtls.Cmdlets.GetSaleschatClientCertificateCommand'

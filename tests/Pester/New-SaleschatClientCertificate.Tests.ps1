@@ -1,8 +1,6 @@
 # New-SaleschatClientCertificate: a self-signed client certificate with Saleschat's profile, from a piped key or a
 # key file; the file written holds only the public certificate; nothing is replaced without -Force.
 BeforeAll {
-    # A user's shell default: build.ps1 runs with 'Stop', which would turn each written error into a thrown one.
-    $ErrorActionPreference = 'Continue'
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
     $cmdlet = 'Saleschat.Mtls.Cmdlets.NewSaleschatClientCertificateCommand'

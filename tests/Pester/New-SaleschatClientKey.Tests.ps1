@@ -1,7 +1,5 @@
 # New-SaleschatClientKey: an owner-only PKCS#8 RSA key that openssl accepts; never replaces a file without -Force.
 BeforeAll {
-    # A user's shell default: build.ps1 runs with 'Stop', which would turn each written error into a thrown one.
-    $ErrorActionPreference = 'Continue'
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
     $cmdlet = 'Saleschat.Mtls.Cmdlets.NewSaleschatClientKeyCommand'

@@ -1,7 +1,5 @@
 # What the module makes, the real openssl accepts; what the documented openssl commands make, the module loads.
 BeforeAll {
-    # A user's shell default: build.ps1 runs with 'Stop', which would turn each written error into a thrown one.
-    $ErrorActionPreference = 'Continue'
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
     $password = 'Interop-Pass-42'

@@ -3,8 +3,6 @@
 # Get-Error's detail) and a transcript. Each scenario runs in a child `pwsh -File`, as a runbook would, and the whole
 # of its stdout, stderr and transcript is scanned.
 BeforeAll {
-    # A user's shell default: build.ps1 runs with 'Stop', which would turn each written error into a thrown one.
-    $ErrorActionPreference = 'Continue'
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
     $password = 'Sup3r-Secret-Pw!'

@@ -1,8 +1,6 @@
 # Test-SaleschatClientCertificate: every named check Saleschat's profile needs, each passed, failed or skipped on its
 # own, so a failing certificate says exactly which rule it breaks.
 BeforeAll {
-    # A user's shell default: build.ps1 runs with 'Stop', which would turn each written error into a thrown one.
-    $ErrorActionPreference = 'Continue'
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
     $allChecks = @(
