@@ -64,7 +64,7 @@ public sealed class BenchContext : IAsyncDisposable
         string folder = Directory.CreateTempSubdirectory("saleschat-bench-").FullName;
         var http2 = await SaleschatEmulator.StartAsync(new EmulatorOptions { ApiKey = Floor.ApiKey });
         var http1 = await SaleschatEmulator.StartAsync(new EmulatorOptions { ApiKey = Floor.ApiKey, Protocols = HttpProtocols.Http1 });
-        string module = options.Module ?? Saleschat.Mtls.Host.ModuleLocator.ManifestPath();
+        string module = options.Module ?? ModuleLocator.ManifestPath();
         var context = new BenchContext(folder, http2, http1, Pwsh.Locate(options.Pwsh), module);
         try
         {

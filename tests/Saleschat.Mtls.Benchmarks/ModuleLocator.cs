@@ -1,4 +1,4 @@
-namespace Saleschat.Mtls.Host;
+namespace Saleschat.Mtls.Benchmarks;
 
 /// <summary>Finds the built module folder (out/Saleschat.Mtls) the way a user would point Import-Module at it.</summary>
 public static class ModuleLocator
