@@ -12,22 +12,10 @@ BeforeAll {
 
     # Runs a program to its end with a deadline; returns ExitCode and Text (stdout and stderr).
     function Invoke-Program([string] $FileName, [string[]] $Arguments, [string] $WorkingDirectory, [int] $TimeoutSec = 180) {
-        $start = [Diagnostics.ProcessStartInfo]::new($FileName)
-        foreach ($a in $Arguments) { $start.ArgumentList.Add($a) }
-        $start.WorkingDirectory = $WorkingDirectory
-        $start.UseShellExecute = $false
-        $start.RedirectStandardInput = $true
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $start.Environment['NO_COLOR'] = '1'
-        $process = [Diagnostics.Process]::Start($start)
-        try {
-            $process.StandardInput.Close()
-            $out = $process.StandardOutput.ReadToEndAsync(); $err = $process.StandardError.ReadToEndAsync()
-            if (-not $process.WaitForExit($TimeoutSec * 1000)) { $process.Kill($true); throw "$FileName $Arguments did not end within $TimeoutSec s." }
-            [pscustomobject]@{ ExitCode = $process.ExitCode; Text = ($out.GetAwaiter().GetResult() + $err.GetAwaiter().GetResult()) -replace "$([char]27)\[[0-9;]*m", '' }
-        }
-        finally { $process.Dispose() }
+        $start = New-TestProcessStartInfo -FileName $FileName -ArgumentList $Arguments -WorkingDirectory $WorkingDirectory
+        $run = Stop-TestPwsh -Child (Start-TestChildProcess -StartInfo $start) -TimeoutSec $TimeoutSec
+        if ($run.TimedOut) { throw "$FileName $Arguments did not end within $TimeoutSec s." }
+        [pscustomobject]@{ ExitCode = $run.ExitCode; Text = Get-TestPwshText $run }
     }
 }
 

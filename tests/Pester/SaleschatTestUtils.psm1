@@ -45,6 +45,92 @@ function Get-PwshCommandLine {
     [pscustomobject]@{ FileName = $exe; Prefix = @() }
 }
 
+# ---- Child processes: every child a test starts (pwsh or any program) gets its ProcessStartInfo here ----
+
+<#
+.SYNOPSIS
+    The ProcessStartInfo of a child program as a scheduler or a CI step starts it: all three streams redirected
+    (stdin to close, so nothing can prompt), no colour codes (NO_COLOR, TERM=dumb), a chosen working directory,
+    -Environment entries set ($null removes one), and optionally a umask, through `sh -c 'umask …; exec "$@"'`
+    (.NET cannot set a child's umask; exec keeps the process the program itself, so Kill() reaches it).
+#>
+function New-TestProcessStartInfo {
+    param(
+        [Parameter(Mandatory)] [string] $FileName,
+        [string[]] $ArgumentList = @(),
+        [string] $WorkingDirectory = $PWD.ProviderPath,
+        [hashtable] $Environment = @{},
+        [string] $Umask
+    )
+    if ($Umask) {
+        $start = [Diagnostics.ProcessStartInfo]::new('sh')
+        $arguments = @('-c', "umask $Umask; exec `"`$@`"", 'sh', $FileName) + $ArgumentList
+    }
+    else {
+        $start = [Diagnostics.ProcessStartInfo]::new($FileName)
+        $arguments = $ArgumentList
+    }
+    foreach ($a in $arguments) { $start.ArgumentList.Add($a) }
+    $start.WorkingDirectory = $WorkingDirectory
+    $start.UseShellExecute = $false
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    # A plain terminal-less run: no colour codes in what the test reads.
+    $start.Environment['NO_COLOR'] = '1'
+    $start.Environment['TERM'] = 'dumb'
+    foreach ($name in $Environment.Keys) {
+        if ($null -eq $Environment[$name]) { $null = $start.Environment.Remove($name) } else { $start.Environment[$name] = [string]$Environment[$name] }
+    }
+    $start
+}
+
+<#
+.SYNOPSIS
+    The ProcessStartInfo of a child `pwsh -NoProfile -NonInteractive` running -File (with -ArgumentList) or
+    -Command: the real pwsh (Get-PwshCommandLine), built by New-TestProcessStartInfo. -ModuleOnPath makes the
+    module importable by name, as an installed module is.
+#>
+function New-TestPwshStartInfo {
+    [CmdletBinding(DefaultParameterSetName = 'Command')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'File')] [string] $File,
+        [Parameter(ParameterSetName = 'File')] [string[]] $ArgumentList = @(),
+        [Parameter(Mandatory, ParameterSetName = 'Command')] [string] $Command,
+        [string] $WorkingDirectory = $PWD.ProviderPath,
+        [hashtable] $Environment = @{},
+        [string] $Umask,
+        [switch] $ModuleOnPath
+    )
+    $pwsh = Get-PwshCommandLine
+    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive')
+    if ($PSCmdlet.ParameterSetName -eq 'File') { $arguments += @('-File', $File) + $ArgumentList }
+    else { $arguments += @('-Command', $Command) }
+    $childEnvironment = @{} + $Environment
+    if ($ModuleOnPath -and -not $Environment.ContainsKey('PSModulePath')) {
+        $modules = [IO.Path]::Combine($script:RepoRoot, 'out')
+        $childEnvironment['PSModulePath'] = $modules + [IO.Path]::PathSeparator + [Environment]::GetEnvironmentVariable('PSModulePath')
+    }
+    New-TestProcessStartInfo -FileName $pwsh.FileName -ArgumentList $arguments -WorkingDirectory $WorkingDirectory -Environment $childEnvironment -Umask $Umask
+}
+
+<#
+.SYNOPSIS
+    Starts a child from a ProcessStartInfo (New-TestProcessStartInfo, New-TestPwshStartInfo), closes its stdin and
+    reads both streams as they come, so a chatty child never blocks on a full pipe. Returns Process, StdOut and
+    StdErr (tasks); pass the result to Stop-TestPwsh, which waits with a deadline.
+#>
+function Start-TestChildProcess {
+    param([Parameter(Mandatory)] [Diagnostics.ProcessStartInfo] $StartInfo)
+    $process = [Diagnostics.Process]::Start($StartInfo)
+    $process.StandardInput.Close()
+    [pscustomobject]@{
+        Process = $process
+        StdOut  = $process.StandardOutput.ReadToEndAsync()
+        StdErr  = $process.StandardError.ReadToEndAsync()
+    }
+}
+
 <#
 .SYNOPSIS
     Runs a script or a command in a fresh `pwsh -NoProfile`, as a scheduler or a CI step would: no prompt
@@ -61,49 +147,12 @@ function Invoke-TestPwsh {
         [hashtable] $Environment = @{},
         [int] $TimeoutSec = 120,
         # Makes the module importable by name, as an installed module is.
-        [switch] $ModuleOnPath
+        [switch] $ModuleOnPath,
+        [string] $Umask
     )
-    $pwsh = Get-PwshCommandLine
-    $start = [Diagnostics.ProcessStartInfo]::new($pwsh.FileName)
-    foreach ($a in $pwsh.Prefix) { $start.ArgumentList.Add($a) }
-    foreach ($a in @('-NoProfile', '-NonInteractive')) { $start.ArgumentList.Add($a) }
-    if ($PSCmdlet.ParameterSetName -eq 'File') {
-        $start.ArgumentList.Add('-File'); $start.ArgumentList.Add($File)
-        foreach ($a in $ArgumentList) { $start.ArgumentList.Add($a) }
-    }
-    else {
-        $start.ArgumentList.Add('-Command'); $start.ArgumentList.Add($Command)
-    }
-    $start.WorkingDirectory = $WorkingDirectory
-    $start.UseShellExecute = $false
-    $start.RedirectStandardInput = $true
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    # A plain terminal-less run: no colour codes in what the test reads.
-    $start.Environment['NO_COLOR'] = '1'
-    $start.Environment['TERM'] = 'dumb'
-    if ($ModuleOnPath) {
-        $modules = [IO.Path]::Combine($script:RepoRoot, 'out')
-        $start.Environment['PSModulePath'] = $modules + [IO.Path]::PathSeparator + $start.Environment['PSModulePath']
-    }
-    foreach ($name in $Environment.Keys) {
-        if ($null -eq $Environment[$name]) { $null = $start.Environment.Remove($name) } else { $start.Environment[$name] = [string]$Environment[$name] }
-    }
-    $process = [Diagnostics.Process]::Start($start)
-    try {
-        $process.StandardInput.Close()
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $timedOut = -not $process.WaitForExit($TimeoutSec * 1000)
-        if ($timedOut) { $process.Kill($true); $process.WaitForExit() }
-        [pscustomobject]@{
-            ExitCode = $process.ExitCode
-            StdOut   = $stdout.GetAwaiter().GetResult()
-            StdErr   = $stderr.GetAwaiter().GetResult()
-            TimedOut = $timedOut
-        }
-    }
-    finally { $process.Dispose() }
+    $startParameters = [hashtable]::new($PSBoundParameters)
+    $null = $startParameters.Remove('TimeoutSec')
+    Stop-TestPwsh -Child (Start-TestChildProcess -StartInfo (New-TestPwshStartInfo @startParameters)) -TimeoutSec $TimeoutSec
 }
 
 <#
@@ -971,30 +1020,6 @@ Export-ModuleMember -Function *
 
 # ---- Hardening: files, rotation and input (issue 9) ----------------------------------------------------------
 
-# The ProcessStartInfo of a child `pwsh -NoProfile -NonInteractive -Command`, optionally under a umask (through
-# `sh -c 'umask …; exec …'`, since .NET cannot set a child's umask), with no colour codes and stdin to close.
-function New-TestPwshStartInfo {
-    param([Parameter(Mandatory)] [string] $Command, [string] $Umask, [string] $WorkingDirectory = $PWD.ProviderPath)
-    $pwsh = Get-PwshCommandLine
-    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $Command)
-    if ($Umask) {
-        $start = [Diagnostics.ProcessStartInfo]::new('sh')
-        foreach ($a in @('-c', "umask $Umask; exec `"`$@`"", 'sh', $pwsh.FileName) + $arguments) { $start.ArgumentList.Add($a) }
-    }
-    else {
-        $start = [Diagnostics.ProcessStartInfo]::new($pwsh.FileName)
-        foreach ($a in $arguments) { $start.ArgumentList.Add($a) }
-    }
-    $start.WorkingDirectory = $WorkingDirectory
-    $start.UseShellExecute = $false
-    $start.RedirectStandardInput = $true
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.Environment['NO_COLOR'] = '1'
-    $start.Environment['TERM'] = 'dumb'
-    $start
-}
-
 <#
 .SYNOPSIS
     Starts a child pwsh running -Command and returns at once (Process, StdOut and StdErr tasks), for tests that
@@ -1003,16 +1028,10 @@ function New-TestPwshStartInfo {
 #>
 function Start-TestPwsh {
     param([Parameter(Mandatory)] [string] $Command, [string] $Umask, [string] $WorkingDirectory = $PWD.ProviderPath)
-    $process = [Diagnostics.Process]::Start((New-TestPwshStartInfo -Command $Command -Umask $Umask -WorkingDirectory $WorkingDirectory))
-    $process.StandardInput.Close()
-    [pscustomobject]@{
-        Process = $process
-        StdOut  = $process.StandardOutput.ReadToEndAsync()
-        StdErr  = $process.StandardError.ReadToEndAsync()
-    }
+    Start-TestChildProcess -StartInfo (New-TestPwshStartInfo @PSBoundParameters)
 }
 
-# Waits for a Start-TestPwsh child (killing it after the deadline) and returns ExitCode, StdOut, StdErr, TimedOut.
+# Waits for a Start-TestPwsh or Start-TestChildProcess child (killing it after the deadline) and returns ExitCode, StdOut, StdErr, TimedOut.
 function Stop-TestPwsh {
     param([Parameter(Mandatory)] $Child, [int] $TimeoutSec = 120)
     $process = $Child.Process
@@ -1032,7 +1051,7 @@ function Stop-TestPwsh {
 # Invoke-TestPwsh -Command under a umask (e.g. '000'): the mode a user with a loose umask would get.
 function Invoke-TestPwshUmask {
     param([Parameter(Mandatory)] [string] $Umask, [Parameter(Mandatory)] [string] $Command, [int] $TimeoutSec = 120)
-    Stop-TestPwsh -Child (Start-TestPwsh -Command $Command -Umask $Umask) -TimeoutSec $TimeoutSec
+    Invoke-TestPwsh -Command $Command -Umask $Umask -TimeoutSec $TimeoutSec
 }
 
 # Why two-user tests cannot run here, or $null when they can (root on Linux with useradd: the CI runner).
@@ -1062,8 +1081,8 @@ Export-ModuleMember -Function *
 
 <#
 .SYNOPSIS
-    Starts `pwsh -NoProfile -NonInteractive -File <File>` without waiting, under `sh -c 'umask <Umask>; exec ...'`
-    when -Umask is given, so a test can watch it, kill it (kill -9 mid-download) or read its exit. Returns the
+    Starts `pwsh -NoProfile -NonInteractive -File <File>` without waiting (Start-TestChildProcess), under a umask when
+    -Umask is given, so a test can watch it, kill it (kill -9 mid-download) or read its exit. Returns the
     process; the caller stops it in a finally/AfterAll (Stop-TestProcess).
 #>
 function Start-TestPwshProcess {
@@ -1072,29 +1091,7 @@ function Start-TestPwshProcess {
         [string] $Umask,
         [hashtable] $Environment = @{}
     )
-    $pwsh = Get-PwshCommandLine
-    $command = @($pwsh.FileName) + $pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-File', $File)
-    if ($Umask) {
-        $quoted = ($command | ForEach-Object { "'" + $_.Replace("'", "'\''") + "'" }) -join ' '
-        $start = [Diagnostics.ProcessStartInfo]::new('sh')
-        $start.ArgumentList.Add('-c'); $start.ArgumentList.Add("umask $Umask; exec $quoted")
-    }
-    else {
-        $start = [Diagnostics.ProcessStartInfo]::new($command[0])
-        foreach ($a in $command[1..($command.Count - 1)]) { $start.ArgumentList.Add($a) }
-    }
-    $start.UseShellExecute = $false
-    $start.RedirectStandardInput = $true
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.Environment['NO_COLOR'] = '1'
-    foreach ($name in $Environment.Keys) { $start.Environment[$name] = [string]$Environment[$name] }
-    $process = [Diagnostics.Process]::Start($start)
-    $process.StandardInput.Close()
-    # Read both streams as they come, so a chatty child never blocks on a full pipe.
-    $null = $process.StandardOutput.ReadToEndAsync()
-    $null = $process.StandardError.ReadToEndAsync()
-    $process
+    (Start-TestChildProcess -StartInfo (New-TestPwshStartInfo -File $File -Umask $Umask -Environment $Environment)).Process
 }
 
 function Stop-TestProcess {
