@@ -43,7 +43,7 @@ param(
     [switch] $Quick,
     # Bench: where bench.md and bench.json go (default out/bench).
     [string] $BenchOut = [IO.Path]::Combine($PSScriptRoot, 'out', 'bench'),
-    # Bench: more options for the benchmark program, e.g. '--rounds', '3', '--servers', 'nginx-h2' (see its usage line).
+    # Bench: more options for the benchmark program, e.g. '--rounds 3 --servers nginx-h2,emulator-h2' (see its usage line).
     [string[]] $BenchArgument = @()
 )
 
@@ -151,8 +151,9 @@ function Invoke-Bench {
     # The program hosts the emulators and nginx and starts the pinned pwsh (dotnet <pwsh.dll>) for every contender;
     # it runs from the repository root so it finds .config/dotnet-tools.json and out/Saleschat.Mtls.
     $project = [IO.Path]::Combine($root, 'tests', 'Saleschat.Mtls.Benchmarks')
-    # `pwsh -File build.ps1 -BenchArgument a,b` passes "a,b" as one string: split it as PowerShell would have.
-    $extra = @($BenchArgument | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+    # `pwsh -File build.ps1 -BenchArgument '--rounds 3 --servers nginx-h2,emulator-h2'` passes one string: split it at
+    # spaces, so the program's own comma lists (--servers, --contenders) stay whole.
+    $extra = @($BenchArgument | ForEach-Object { $_ -split '\s+' } | Where-Object { $_ })
     $arguments = @('--out', $BenchOut) + $(if ($Quick) { @('--quick') } else { @() }) + $extra
     Push-Location $root
     try { Invoke-Dotnet run --project $project -c $Configuration --no-build -- @arguments }

@@ -20,7 +20,7 @@ namespace Saleschat.Mtls.Certificates
                 WritePublicPem(certificate.GetEncoded(), certificatePath, overwrite);
             }
 
-            return Pkcs12Bridge.ToX509Certificate2(certificate, key);
+            return CertificateKeyJoin.Join(certificate, key);
         }
 
         public static void WritePublicPem(byte[] der, string path, bool overwrite)

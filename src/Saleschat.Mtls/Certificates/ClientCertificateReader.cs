@@ -198,7 +198,7 @@ namespace Saleschat.Mtls.Certificates
                         $"The private key does not belong to the certificate '{certificate.Subject}' ({certificate.Thumbprint}). Pass the key the certificate was made from.", source);
                 }
 
-                return Pkcs12Bridge.ToX509Certificate2(new X509CertificateParser().ReadCertificate(der), key);
+                return CertificateKeyJoin.Join(new X509CertificateParser().ReadCertificate(der), key);
             }
         }
 
@@ -245,7 +245,7 @@ namespace Saleschat.Mtls.Certificates
                 return null;
             }
 
-            return pair == null ? null : Pkcs12Bridge.ToX509Certificate2(pair.Value.Certificate, pair.Value.Key);
+            return pair == null ? null : CertificateKeyJoin.Join(pair.Value.Certificate, pair.Value.Key);
         }
 
         private static X509ContentType ContentTypeOf(byte[] content)

@@ -1,0 +1,74 @@
+using System;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Security;
+using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
+
+namespace Saleschat.Mtls.Certificates
+{
+    /// <summary>
+    /// Joins a certificate and its private key into the <see cref="X509Certificate2"/> a TLS client presents, by the
+    /// cheapest way the platform's TLS stack accepts.
+    /// </summary>
+    /// <remarks>
+    /// On Linux the key is attached directly (RSACertificateExtensions.CopyWithPrivateKey): OpenSSL takes an in-memory
+    /// key for client TLS, and the PKCS#12 round trip cost about 100 ms per session plus about 0.2 s of BouncyCastle JIT
+    /// in a fresh process (measured by build.ps1 -Task Bench, "module: New-SaleschatSession"). Everywhere else the key
+    /// goes through <see cref="Pkcs12Bridge"/>: Windows' SChannel refuses the ephemeral key CopyWithPrivateKey makes
+    /// ("No credentials are available in the security package": dotnet/runtime#23749, #74093; PITFALLS.md), and macOS is
+    /// kept on the path its keychain-backed TLS was proven with.
+    /// </remarks>
+    public static class CertificateKeyJoin
+    {
+        // Public on .NET Core 2.0+ and .NET Framework 4.7.2+, but not in netstandard2.0's surface: found at run time.
+        private static readonly MethodInfo CopyWithPrivateKey = typeof(RSACertificateExtensions).GetMethod(
+            "CopyWithPrivateKey", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(X509Certificate2), typeof(RSA) }, null);
+
+        /// <summary>True where the key is attached in memory, without the PKCS#12 round trip.</summary>
+        public static bool AttachesDirectly { get; } = CopyWithPrivateKey != null && RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
+
+        public static X509Certificate2 Join(BcCertificate certificate, RsaPrivateCrtKeyParameters key) =>
+            AttachesDirectly ? Attach(certificate.GetEncoded(), key) : Pkcs12Bridge.ToX509Certificate2(certificate, key);
+
+        private static X509Certificate2 Attach(byte[] der, RsaPrivateCrtKeyParameters key)
+        {
+            // ToRSAParameters pads D, P, Q and the CRT values to the lengths RSA.ImportParameters requires.
+            RSAParameters parameters = DotNetUtilities.ToRSAParameters(key);
+            try
+            {
+                using (var publicOnly = new X509Certificate2(der))
+                using (RSA rsa = RSA.Create())
+                {
+                    rsa.ImportParameters(parameters);
+
+                    // The copy holds its own duplicate of the OpenSSL key handle (OpenSslX509CertificateReader.CopyWithPrivateKey
+                    // duplicates it), so both of these can be disposed here.
+                    return (X509Certificate2)CopyWithPrivateKey.Invoke(null, new object[] { publicOnly, rsa });
+                }
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException != null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+                throw;
+            }
+            finally
+            {
+                Wipe(parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ);
+            }
+        }
+
+        private static void Wipe(params byte[][] secrets)
+        {
+            foreach (byte[] secret in secrets)
+            {
+                if (secret != null)
+                {
+                    Array.Clear(secret, 0, secret.Length);
+                }
+            }
+        }
+    }
+}
