@@ -16,6 +16,9 @@ public sealed class Report
     /// <summary>Lines comparing this build with a --baseline build (not targets).</summary>
     public List<string> Comparisons { get; } = [];
 
+    /// <summary>For the targets that fail: the floor measured in the same run that stops them, one line each.</summary>
+    public List<string> Floors { get; } = [];
+
     public BenchRow Row(string id, string group, string description, string unit)
     {
         BenchRow? row = _rows.Find(r => r.Id == id);
@@ -48,6 +51,11 @@ public sealed class Report
             text.AppendLine($"{(target.Pass ? "PASS" : "FAIL")}  {target.Name}: {target.Detail}");
         }
 
+        foreach (string line in Floors)
+        {
+            text.AppendLine($"FLOOR  {line}");
+        }
+
         foreach (string line in Comparisons)
         {
             text.AppendLine($"BEFORE/AFTER  {line}");
@@ -72,6 +80,15 @@ public sealed class Report
             text.AppendLine($"| {target.Name} | {(target.Pass ? "PASS" : "FAIL")} | {target.Detail} |");
         }
 
+        if (Floors.Count > 0)
+        {
+            text.AppendLine().AppendLine("Where a target fails, the floor that stops it (same run, median per-round ratios):").AppendLine();
+            foreach (string line in Floors)
+            {
+                text.AppendLine($"- {line}");
+            }
+        }
+
         if (Comparisons.Count > 0)
         {
             text.AppendLine().AppendLine("Before/after (this build against --baseline, same run, median per-round ratios):").AppendLine();
@@ -90,6 +107,7 @@ public sealed class Report
         options,
         rows = _rows.Select(r => new { r.Id, r.Group, r.Description, r.Unit, median = r.Median, min = r.Min, max = r.Max, samples = r.Samples }),
         targets = Targets.Select(t => new { t.Name, t.Pass, t.Detail }),
+        floors = Floors,
     }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
 
     private static string F(double value) => double.IsNaN(value) ? "-" : value.ToString(value >= 100 ? "0" : "0.0#", CultureInfo.InvariantCulture);

@@ -64,6 +64,7 @@ $loops = @{
     'raw'             = @{ Prepare = $null; Run = { param($p, $n) [Saleschat.Mtls.Benchmarks.Floor]::GetLoop($script:client, $textUri, $n, 'plain text body') } }
     'bare'            = @{ Prepare = $null; Run = { param($p, $n) $ok = 0; foreach ($i in 1..$n) { if ((Invoke-BareGet $textUri) -eq 'plain text body') { $ok++ } }; $ok } }
     'bare-pipe'       = @{ Prepare = $makeItems; Run = { param($p, $n) @($p | Invoke-BarePost $echoUri).Count } }
+    'bare-json-pipe'  = @{ Prepare = $makeItems; Run = { param($p, $n) @($p | Invoke-BareJsonPost $echoUri).Count } }
     'module'          = @{ Prepare = $null; Run = { param($p, $n) $ok = 0; foreach ($i in 1..$n) { if ((Invoke-SaleschatMtlsRequest $textPath) -eq 'plain text body') { $ok++ } }; $ok } }
     'module-pipe'     = @{ Prepare = $makeItems; Run = { param($p, $n) @($p | Invoke-SaleschatMtlsRequest -Method Post $echoPath).Count } }
     'module-throttle' = @{ Prepare = $makeItems; Run = { param($p, $n) @($p | Invoke-SaleschatMtlsRequest -Method Post $echoPath -ThrottleLimit $Throttle).Count } }

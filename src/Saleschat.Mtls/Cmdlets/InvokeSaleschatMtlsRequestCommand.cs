@@ -170,10 +170,15 @@ namespace Saleschat.Mtls.Cmdlets
                     WriteObject(item);
                 }
             }
-            else if (answer.Value != null)
+            else if (answer.Value is object[] array)
             {
                 // Like Invoke-RestMethod, a JSON array is enumerated: one object per item down the pipeline.
-                WriteObject(answer.Value, enumerateCollection: true);
+                WriteObject(array, enumerateCollection: true);
+            }
+            else if (answer.Value != null)
+            {
+                // One object or a string, written as it is: asking PowerShell to enumerate it costs a lookup per answer.
+                WriteObject(answer.Value);
             }
         }
 

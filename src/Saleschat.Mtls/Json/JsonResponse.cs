@@ -106,11 +106,18 @@ namespace Saleschat.Mtls.Json
             {
                 case JsonToken.StartObject:
                     var pso = new PSObject();
+                    PSMemberInfoCollection<PSPropertyInfo> properties = pso.Properties;
                     while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
                     {
                         string name = (string)reader.Value;
                         reader.Read();
-                        pso.Properties.Add(new PSNoteProperty(name, ReadValue(reader)));
+
+                        // preValidated: a new PSCustomObject has no members to clash with, so PowerShell's per-member
+                        // checks (reserved names, type-table lookups) are skipped; they were most of the cost of an
+                        // answer piped on (build.ps1 -Task Bench). A repeated name still replaces the earlier value
+                        // (last wins, as ConvertFrom-Json), and a name PowerShell reserves, such as "PSObject", is
+                        // kept as data instead of failing the whole answer.
+                        properties.Add(new PSNoteProperty(name, ReadValue(reader)), true);
                     }
 
                     RequireEnd(reader, JsonToken.EndObject);

@@ -55,6 +55,18 @@ public sealed class JsonConversionTests
         Assert.Equal(new[] { "id", "n", "f", "ok", "none", "when", "list", "empty" }, parsed.Properties.Select(p => p.Name));
     }
 
+    [Fact]
+    public void A_repeated_name_keeps_the_last_value_and_reserved_names_stay_data()
+    {
+        // Members are added pre-validated (the fast path); these are the two cases PowerShell's checks used to decide.
+        var parsed = (PSObject)JsonResponse.Parse("{\"a\":1,\"A\":2,\"PSObject\":\"kept\",\"b\":3}")!;
+
+        Assert.Equal(3, parsed.Properties.Count()); // "a" and "A" are one member, as PowerShell names are case-insensitive
+        Assert.Equal(2L, parsed.Properties["a"].Value);
+        Assert.Equal("kept", parsed.Properties["PSObject"].Value);
+        Assert.Equal(3L, parsed.Properties["b"].Value);
+    }
+
     [Theory]
     [InlineData("[1,2")]
     [InlineData("{\"a\":1} trailing")]
