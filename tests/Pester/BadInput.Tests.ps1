@@ -75,6 +75,10 @@ Describe 'Bad input to the certificate and key cmdlets' -Tag 'CI' {
         @{ Case = 'a 1024-bit key is too small for a certificate'; Command = 'New-SaleschatClientCertificate -KeyPath $smallKey -Organization Acme -Path $newCrt'; Id = 'KeyTooSmall'; Cmdlet = 'NewSaleschatClientCertificate'; Category = 'InvalidData'; Target = '1024' }
         @{ Case = 'an EC key is not supported (New)'; Command = 'New-SaleschatClientCertificate -KeyPath $ecKey -Organization Acme -Path $newCrt'; Id = 'UnsupportedKeyType'; Cmdlet = 'NewSaleschatClientCertificate'; Category = 'InvalidData' }
         @{ Case = 'an EC key is not supported (Get)'; Command = 'Get-SaleschatClientCertificate -Path $ecCrt -KeyPath $ecKey'; Id = 'UnsupportedKeyType'; Cmdlet = 'GetSaleschatClientCertificate'; Category = 'InvalidData' }
+        # A session reads its pair the fast way (the platform's PEM reader, on Linux) and falls back to the portable reader, whose errors these are.
+        @{ Case = 'the key of another certificate (session)'; Command = 'New-SaleschatSession -BaseUri https://127.0.0.1:9/ -OrgId o -NoDefault -CertificatePath $crt -KeyPath $otherKey'; Id = 'CertificateKeyMismatch'; Cmdlet = 'NewSaleschatSession'; Category = 'InvalidData' }
+        @{ Case = 'an EC pair (session)'; Command = 'New-SaleschatSession -BaseUri https://127.0.0.1:9/ -OrgId o -NoDefault -CertificatePath $ecCrt -KeyPath $ecKey'; Id = 'UnsupportedKeyType'; Cmdlet = 'NewSaleschatSession'; Category = 'InvalidData' }
+        @{ Case = 'a PRIVATE KEY block that is no key (session)'; Command = 'New-SaleschatSession -BaseUri https://127.0.0.1:9/ -OrgId o -NoDefault -CertificatePem ([IO.File]::ReadAllText($crt)) -KeyPem "-----BEGIN PRIVATE KEY-----`nbm90IGEga2V5IGF0IGFsbA==`n-----END PRIVATE KEY-----`n"'; Id = 'InvalidKeyPem'; Cmdlet = 'NewSaleschatSession'; Category = 'InvalidData' }
     ) {
         $null = Assert-BadInput -Folder $fx -Command $Command -Id $Id -Cmdlet $Cmdlet -Category $Category -Target $Target
     }

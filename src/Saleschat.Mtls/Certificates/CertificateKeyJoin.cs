@@ -27,11 +27,57 @@ namespace Saleschat.Mtls.Certificates
         private static readonly MethodInfo CopyWithPrivateKey = typeof(RSACertificateExtensions).GetMethod(
             "CopyWithPrivateKey", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(X509Certificate2), typeof(RSA) }, null);
 
+        // X509Certificate2.CreateFromPem(certPem, keyPem), .NET 5+: OpenSSL reads an unencrypted PEM key and the platform
+        // checks it against the certificate, without BouncyCastle's key validation (Miller-Rabin rounds on the modulus in
+        // managed code: most of New-SaleschatSession's time in a fresh pwsh, build.ps1 -Task Bench).
+        private static readonly Lazy<Func<string, string, X509Certificate2>> CreateFromPem =
+            new Lazy<Func<string, string, X509Certificate2>>(PlatformPemReader.Create);
+
         /// <summary>True where the key is attached in memory, without the PKCS#12 round trip.</summary>
         public static bool AttachesDirectly { get; } = CopyWithPrivateKey != null && RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
 
+        /// <param name="der">The certificate.</param>
+        /// <param name="certificate">The same certificate parsed by BouncyCastle, made only if the PKCS#12 path needs it.</param>
+        public static X509Certificate2 Join(byte[] der, Func<BcCertificate> certificate, RsaPrivateCrtKeyParameters key) =>
+            AttachesDirectly ? Attach(der, key) : Pkcs12Bridge.ToX509Certificate2(certificate(), key);
+
         public static X509Certificate2 Join(BcCertificate certificate, RsaPrivateCrtKeyParameters key) =>
-            AttachesDirectly ? Attach(certificate.GetEncoded(), key) : Pkcs12Bridge.ToX509Certificate2(certificate, key);
+            Join(certificate.GetEncoded(), () => certificate, key);
+
+        /// <summary>
+        /// The certificate with its unencrypted PEM key, read by the platform where the key is attached directly; null
+        /// when that is not possible here or the platform cannot read the pair (encrypted, damaged, not matching, not
+        /// RSA): the caller then reads it the portable way, which names what is wrong.
+        /// </summary>
+        public static X509Certificate2 TryFromPem(byte[] der, string keyPem)
+        {
+            Func<string, string, X509Certificate2> createFromPem = AttachesDirectly ? CreateFromPem.Value : null;
+            if (createFromPem == null)
+            {
+                return null;
+            }
+
+            X509Certificate2 joined;
+            try
+            {
+                joined = createFromPem(CertificatePem.Encode(der), keyPem);
+            }
+            catch (Exception ex) when (ex is CryptographicException || ex is ArgumentException)
+            {
+                return null;
+            }
+
+            using (RSA publicKey = joined.GetRSAPublicKey())
+            {
+                if (publicKey != null)
+                {
+                    return joined;
+                }
+            }
+
+            joined.Dispose(); // an EC pair: refused by the portable reader with its own error
+            return null;
+        }
 
         private static X509Certificate2 Attach(byte[] der, RsaPrivateCrtKeyParameters key)
         {

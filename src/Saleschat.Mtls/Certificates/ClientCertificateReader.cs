@@ -169,6 +169,15 @@ namespace Saleschat.Mtls.Certificates
                 keySource = certificateSource;
             }
 
+            if (keyPem != null && !PrivateKeyPem.IsEncrypted(keyPem))
+            {
+                X509Certificate2 joined = CertificateKeyJoin.TryFromPem(der, keyPem);
+                if (joined != null)
+                {
+                    return joined;
+                }
+            }
+
             RsaPrivateCrtKeyParameters key = keyPem == null ? null : PrivateKeyPem.Read(keyPem, password, keySource);
             return WithKey(der, key, certificateSource);
         }
@@ -198,7 +207,7 @@ namespace Saleschat.Mtls.Certificates
                         $"The private key does not belong to the certificate '{certificate.Subject}' ({certificate.Thumbprint}). Pass the key the certificate was made from.", source);
                 }
 
-                return CertificateKeyJoin.Join(new X509CertificateParser().ReadCertificate(der), key);
+                return CertificateKeyJoin.Join(der, () => new X509CertificateParser().ReadCertificate(der), key);
             }
         }
 
