@@ -61,6 +61,19 @@ namespace Saleschat.Mtls.Http
 
         public Stream OpenRead() => new Reader(this);
 
+        /// <summary>The whole body as one segment when it sits in the first block (every small answer); otherwise false.</summary>
+        public bool TryGetSingleBlock(out ArraySegment<byte> body)
+        {
+            if (_blocks.Count > 0 && Length <= _blocks[0].Length)
+            {
+                body = new ArraySegment<byte>(_blocks[0], 0, (int)Length);
+                return true;
+            }
+
+            body = default(ArraySegment<byte>);
+            return _blocks.Count == 0; // no body at all: an empty segment
+        }
+
         private sealed class Reader : Stream
         {
             private readonly BodyBuffer _buffer;

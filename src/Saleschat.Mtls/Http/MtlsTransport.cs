@@ -122,7 +122,11 @@ namespace Saleschat.Mtls.Http
             // .NET Framework's HttpWebRequest sends "Expect: 100-continue" with every body and waits for the answer
             // (ServicePointManager.Expect100Continue defaults to true); HttpClientHandler copies this header setting to
             // the ServicePoint (referencesource HttpClientHandler.cs, SetServicePointOptions).
-            request.Headers.ExpectContinue = false;
+            // .NET leaves it unset (no Expect header) unless asked: setting it there would only cost a header entry per request.
+            if (TlsPlatform.IsNetFramework)
+            {
+                request.Headers.ExpectContinue = false;
+            }
             return _client.SendAsync(request, completion, cancellationToken);
         }
 

@@ -87,6 +87,13 @@ namespace Saleschat.Mtls.Http
                 {
                     while (buffer.Length < limit)
                     {
+                        if (declared.HasValue && buffer.Length == declared.Value)
+                        {
+                            // All the declared bytes are here, and HttpClient's framing ends the body there (it never
+                            // hands on bytes past Content-Length): no read just to see the end, nor a buffer for it.
+                            return buffer;
+                        }
+
                         ArraySegment<byte> free = buffer.Free();
                         int n = await body.ReadAsync(free.Array, free.Offset, (int)Math.Min(free.Count, limit - buffer.Length), token).ConfigureAwait(false);
                         if (n == 0)

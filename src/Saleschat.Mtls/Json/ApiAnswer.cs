@@ -72,7 +72,7 @@ namespace Saleschat.Mtls.Json
             try
             {
                 object value;
-                using (System.IO.TextReader text = response.OpenText())
+                using (System.IO.TextReader text = response.OpenTextForParsing())
                 {
                     value = JsonResponse.Parse(text);
                 }

@@ -21,7 +21,7 @@ namespace Saleschat.Mtls.Json
         {
             // Written straight to text: no intermediate JToken tree for a body sent once.
             using (var text = new StringWriter(CultureInfo.InvariantCulture))
-            using (var writer = new JsonTextWriter(text) { Formatting = Formatting.None })
+            using (var writer = new JsonTextWriter(text) { Formatting = Formatting.None, ArrayPool = JsonCharPool.Instance })
             {
                 Write(writer, value, 0);
                 writer.Flush();

@@ -83,6 +83,8 @@ namespace Saleschat.Mtls.Json
 
         private static JsonTextReader NewReader(TextReader text) => new JsonTextReader(text)
         {
+            ArrayPool = JsonCharPool.Instance,
+
             // One string per distinct property name, not one per property of every object: in a large array
             // of records the names would otherwise cost as much memory as the values.
             PropertyNameTable = new DefaultJsonNameTable(),

@@ -33,6 +33,29 @@ public sealed class ResponseBodyTests
         Assert.Equal(1000, body.Length);
     }
 
+    [Theory]
+    [InlineData("utf-8", false)]
+    [InlineData("utf-8", true)]
+    [InlineData("utf-16", true)]
+    [InlineData("iso-8859-1", false)]
+    public async Task A_small_answer_decodes_by_its_charset_or_its_byte_order_mark(string charset, bool byteOrderMark)
+    {
+        // Small answers are decoded in one call, larger ones through a reader: both must read text the same way.
+        const string text = "{\"name\":\"Zoë ✓\",\"n\":1}";
+        Encoding encoding = Encoding.GetEncoding(charset);
+        if (charset == "iso-8859-1") { encoding = Encoding.Latin1; }
+        string sent = charset == "iso-8859-1" ? "{\"name\":\"Zoë\",\"n\":1}" : text;
+        byte[] data = (byteOrderMark ? encoding.GetPreamble() : []).Concat(encoding.GetBytes(sent)).ToArray();
+        var content = new ByteArrayContent(data);
+        content.Headers.ContentLength = data.Length;
+
+        BodyBuffer body = await ResponseBody.ReadAllAsync(content, 1_000_000, truncate: false, Describe, CancellationToken.None);
+        var response = new ApiResponse { StatusCode = 200, ContentType = "application/json" };
+        response.SetContent(body, byteOrderMark ? null : charset);
+
+        Assert.Equal(sent, response.Body);
+    }
+
     [Fact]
     public async Task A_body_over_the_limit_fails_with_ResponseTooLarge()
     {
