@@ -27,7 +27,7 @@ BeforeAll {
     $json = if ([IO.File]::Exists((Join-Path $out 'bench.json'))) { [IO.File]::ReadAllText((Join-Path $out 'bench.json')) | ConvertFrom-Json }
 
     $servers = 'emulator-h2', 'emulator-h1', 'nginx-h2', 'nginx-h1'
-    $contenders = 'raw', 'bare', 'bare-pipe', 'module', 'module-pipe', 'module-throttle'
+    $contenders = 'raw', 'bare', 'bare-pipe', 'bare-json-pipe', 'module', 'module-pipe', 'module-throttle'
 }
 
 Describe 'build.ps1 -Task Bench -Quick' -Tag 'CI', 'Edge', 'Slow' {
@@ -41,10 +41,10 @@ Describe 'build.ps1 -Task Bench -Quick' -Tag 'CI', 'Edge', 'Slow' {
     It 'measures row <Id>' -ForEach @(
         foreach ($s in 'emulator-h2', 'emulator-h1', 'nginx-h2', 'nginx-h1') {
             @{ Id = "curl-process-$s" }; @{ Id = "curl-reuse-$s" }
-            foreach ($c in 'raw', 'bare', 'bare-pipe', 'module', 'module-pipe', 'module-throttle') { @{ Id = "$c-cold-$s" }; @{ Id = "$c-warm-$s" } }
+            foreach ($c in 'raw', 'bare', 'bare-pipe', 'bare-json-pipe', 'module', 'module-pipe', 'module-throttle') { @{ Id = "$c-cold-$s" }; @{ Id = "$c-warm-$s" } }
         }
         foreach ($s in 'nginx-h2', 'nginx-h1') { foreach ($c in 'module', 'module-pipe', 'module-throttle') { @{ Id = "connections-$c-$s" } } }
-        foreach ($id in 'pwsh-exit', 'curl-hello', 'pwsh-module-hello', 'module-import', 'module-session', 'module-hello', 'module-process-to-hello',
+        foreach ($id in 'pwsh-exit', 'curl-hello', 'pwsh-module-hello', 'pwsh-raw-hello', 'module-import', 'module-session', 'module-hello', 'module-process-to-hello',
             'raw-import', 'raw-hello', 'outfile-peak', 'outfile-retained', 'pipe-peak', 'pipe-retained', 'pipe-rate') { @{ Id = $id } }
     ) {
         $row = $json.rows | Where-Object Id -EQ $Id
@@ -76,6 +76,19 @@ Describe 'build.ps1 -Task Bench -Quick' -Tag 'CI', 'Edge', 'Slow' {
     ) {
         $run.StdOut | Should -Match ('(?m)^(PASS|FAIL)  ' + [regex]::Escape($Name) + ': ')
         [IO.File]::ReadAllText((Join-Path $out 'bench.md')) | Should -Match ('\| ' + [regex]::Escape($Name) + ' \| (PASS|FAIL) \|')
+    }
+
+    It 'names the measured floor for every target it judged FAIL' {
+        # Each failing target that has a floor in the same run gets a FLOOR line (piped: the JSON floor; fresh process:
+        # the raw client's own fresh process; curl: the bare cmdlet), so a FAIL never stands without its reason.
+        $failed = @($json.targets | Where-Object { -not $_.Pass } | ForEach-Object Name)
+        foreach ($name in $failed | Where-Object { $_ -match '^(warm|cold) piped|^fresh process|curl per call' }) {
+            $key = if ($name -match '^(warm|cold) piped .*\((.+)\)$') { "$($Matches[1]) piped ($($Matches[2]))" }
+                elseif ($name -match '^fresh process') { 'fresh process to first hello' }
+                else { $name -replace '^cold foreach >= 50 x curl per call', 'cold foreach vs curl per call' }
+            @($json.floors | Where-Object { $_.StartsWith($key + ':') }) | Should -HaveCount 1 -Because "$name failed"
+        }
+        foreach ($line in $json.floors) { $run.StdOut | Should -Match ('(?m)^FLOOR  ' + [regex]::Escape($line)) }
     }
 
     It 'judges nothing it was not asked to' {
