@@ -22,6 +22,10 @@ BeforeAll {
     $ecKey = Join-Path $fx 'ec.key'
     $null = Invoke-OpenSsl -Ok -WorkingDirectory $fx genpkey, -algorithm, EC, -pkeyopt, 'ec_paramgen_curve:P-256', -out, $ecKey
     $ecCrt = New-OpenSslCertificate -Folder $fx -KeyPath $ecKey -Name 'ec.crt'
+    # Every reader must refuse this the same way, on every platform: the first key in it is not RSA.
+    $mixedKey = Join-Path $fx 'mixed.key'
+    [IO.File]::WriteAllText($mixedKey, [IO.File]::ReadAllText($ecKey) + [IO.File]::ReadAllText($key))
+    if (-not $IsWindows) { [IO.File]::SetUnixFileMode($mixedKey, [IO.UnixFileMode]'UserRead, UserWrite') }
     $missingCrt = Join-Path $fx 'missing.crt'
     $missingKey = Join-Path $fx 'missing.key'
     $newCrt = Join-Path $fx 'new.crt'
@@ -77,6 +81,8 @@ Describe 'Bad input to the certificate and key cmdlets' -Tag 'CI' {
         @{ Case = 'an EC key is not supported (Get)'; Command = 'Get-SaleschatClientCertificate -Path $ecCrt -KeyPath $ecKey'; Id = 'UnsupportedKeyType'; Cmdlet = 'GetSaleschatClientCertificate'; Category = 'InvalidData' }
         # A session reads its pair the fast way (the platform's PEM reader, on Linux) and falls back to the portable reader, whose errors these are.
         @{ Case = 'the key of another certificate (session)'; Command = 'New-SaleschatSession -BaseUri https://127.0.0.1:9/ -OrgId o -NoDefault -CertificatePath $crt -KeyPath $otherKey'; Id = 'CertificateKeyMismatch'; Cmdlet = 'NewSaleschatSession'; Category = 'InvalidData' }
+        @{ Case = 'an EC key block before the RSA key (session)'; Command = 'New-SaleschatSession -BaseUri https://127.0.0.1:9/ -OrgId o -NoDefault -CertificatePath $crt -KeyPath $mixedKey'; Id = 'UnsupportedKeyType'; Cmdlet = 'NewSaleschatSession'; Category = 'InvalidData' }
+        @{ Case = 'an EC key block before the RSA key (Get)'; Command = 'Get-SaleschatClientCertificate -Path $crt -KeyPath $mixedKey'; Id = 'UnsupportedKeyType'; Cmdlet = 'GetSaleschatClientCertificate'; Category = 'InvalidData' }
         @{ Case = 'an EC pair (session)'; Command = 'New-SaleschatSession -BaseUri https://127.0.0.1:9/ -OrgId o -NoDefault -CertificatePath $ecCrt -KeyPath $ecKey'; Id = 'UnsupportedKeyType'; Cmdlet = 'NewSaleschatSession'; Category = 'InvalidData' }
         @{ Case = 'a PRIVATE KEY block that is no key (session)'; Command = 'New-SaleschatSession -BaseUri https://127.0.0.1:9/ -OrgId o -NoDefault -CertificatePem ([IO.File]::ReadAllText($crt)) -KeyPem "-----BEGIN PRIVATE KEY-----`nbm90IGEga2V5IGF0IGFsbA==`n-----END PRIVATE KEY-----`n"'; Id = 'InvalidKeyPem'; Cmdlet = 'NewSaleschatSession'; Category = 'InvalidData' }
     ) {

@@ -66,6 +66,20 @@ Describe 'Invoke-SaleschatMtlsRequest calls the API' -Tag 'CI' {
         $text | Should -BeOfType [string]
     }
 
+    It 'hands over a JSON answer with a property PowerShell reserves (<Name>) as its text, with a warning that says how to read it' -TestCases @(
+        @{ Name = 'PSObject' }, @{ Name = 'psbase' }, @{ Name = 'PSTypeNames' }
+    ) {
+        # As a note property the name would replace PowerShell's own member and silently empty $o.psobject.Properties.
+        $answer = Invoke-SaleschatMtlsRequest -Method Post '/__faults/echo' -Body "{""$Name"":""data"",""a"":2}" -WarningVariable warned -WarningAction SilentlyContinue -ErrorVariable failed
+        $failed | Should -BeNullOrEmpty
+        $answer | Should -HaveCount 1
+        $answer | Should -BeOfType [string]
+        ($answer | ConvertFrom-Json -AsHashtable).body[$Name] | Should -BeExactly 'data'
+        $warned | Should -HaveCount 1
+        "$warned" | Should -Match "property named '$Name', which PowerShell reserves"
+        "$warned" | Should -Match 'ConvertFrom-Json -AsHashtable'
+    }
+
     It 'refuses an absolute URL to another host with ForeignHostRefused, so the key cannot leak' {
         { Invoke-SaleschatMtlsRequest 'https://example.com/steal' -ErrorAction Stop } | Should -Throw -ErrorId "ForeignHostRefused,$cmdlet"
     }

@@ -94,6 +94,7 @@ public sealed class RequestBench(BenchContext context, BenchOptions options, Rep
             report.Row($"jit-cold-ms-{contender}", "jit", $"JIT time (all threads) during the first {options.Cold} calls: {Descriptions[contender]}{jitWhat}", "ms").Add(result.GetProperty("coldJitMs").GetDouble());
             report.Row($"jit-cold-methods-{contender}", "jit", $"methods JIT-compiled during the first {options.Cold} calls: {Descriptions[contender]}{jitWhat}", "methods").Add(result.GetProperty("coldJitMethods").GetDouble());
             report.Row($"jit-to-first-call-ms-{contender}", "jit", $"JIT time from process start to the first timed call (import, session, hello): {Descriptions[contender]}{jitWhat}", "ms").Add(result.GetProperty("jitBeforeCallsMs").GetDouble());
+            report.Row($"allocated-warm-{contender}", "allocations", $"bytes allocated per call (all threads), warm: {Descriptions[contender]}{jitWhat}", "bytes").Add(result.GetProperty("warmAllocatedPerCall").GetDouble());
             if (contender is "module" or "raw")
             {
                 string who = contender == "module" ? "module" : "raw client";

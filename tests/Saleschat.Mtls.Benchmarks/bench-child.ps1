@@ -48,9 +48,12 @@ function Measure-Rate([scriptblock] $Prepare, [scriptblock] $Run, [int] $n) {
     $prepared = if ($Prepare) { & $Prepare $n } else { $null }
     $jit = [Runtime.JitInfo]::GetCompilationTime($false)
     $methods = [Runtime.JitInfo]::GetCompiledMethodCount($false)
+    $allocated = [GC]::GetTotalAllocatedBytes($true)
     $w = [Diagnostics.Stopwatch]::StartNew()
     $ok = & $Run $prepared $n
     $seconds = $w.Elapsed.TotalSeconds
+    # Bytes allocated per call, all threads: what a contender costs, unlike rates, barely moved by a busy machine.
+    $script:lastAllocatedPerCall = ([GC]::GetTotalAllocatedBytes($true) - $allocated) / $n
     # What the JIT (all threads) spent during these calls: where a cold process's time goes.
     $script:lastJitMs = ([Runtime.JitInfo]::GetCompilationTime($false) - $jit).TotalMilliseconds
     $script:lastJitMethods = [Runtime.JitInfo]::GetCompiledMethodCount($false) - $methods
@@ -139,6 +142,7 @@ foreach ($contender in $Contenders) {
             $null = Measure-Rate $loop.Prepare $loop.Run ($Warmup - $Cold)
             $result.warm = Measure-Rate $loop.Prepare $loop.Run $Warm
             $result.warmJitMs = $script:lastJitMs
+            $result.warmAllocatedPerCall = $script:lastAllocatedPerCall
             $result.contender = $contender
             Out-Result $result
         }

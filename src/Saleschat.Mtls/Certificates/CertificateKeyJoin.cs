@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
@@ -33,6 +34,8 @@ namespace Saleschat.Mtls.Certificates
         private static readonly Lazy<Func<string, string, X509Certificate2>> CreateFromPem =
             new Lazy<Func<string, string, X509Certificate2>>(PlatformPemReader.Create);
 
+        private static readonly Regex PemLabel = new Regex("-----BEGIN ([^-\\r\\n]*)-----", RegexOptions.CultureInvariant);
+
         /// <summary>True where the key is attached in memory, without the PKCS#12 round trip.</summary>
         public static bool AttachesDirectly { get; } = CopyWithPrivateKey != null && RuntimeInformation.IsOSPlatform(OSPlatform.Linux);
 
@@ -51,7 +54,7 @@ namespace Saleschat.Mtls.Certificates
         /// </summary>
         public static X509Certificate2 TryFromPem(byte[] der, string keyPem)
         {
-            Func<string, string, X509Certificate2> createFromPem = AttachesDirectly ? CreateFromPem.Value : null;
+            Func<string, string, X509Certificate2> createFromPem = AttachesDirectly && HoldsOnePlainKey(keyPem) ? CreateFromPem.Value : null;
             if (createFromPem == null)
             {
                 return null;
@@ -77,6 +80,29 @@ namespace Saleschat.Mtls.Certificates
 
             joined.Dispose(); // an EC pair: refused by the portable reader with its own error
             return null;
+        }
+
+        // The platform reader skips blocks it cannot use (an EC key, a public key) where the portable one takes the first
+        // key it meets and refuses it: both must agree on a file, so the platform reads only text whose one non-certificate
+        // block is an unencrypted PKCS#8 or PKCS#1 key. Anything else goes the portable way.
+        private static bool HoldsOnePlainKey(string pemText)
+        {
+            int keys = 0;
+            foreach (Match label in PemLabel.Matches(pemText))
+            {
+                string name = label.Groups[1].Value;
+                if (name == "CERTIFICATE" || name == "TRUSTED CERTIFICATE")
+                {
+                    continue;
+                }
+
+                if ((name != "PRIVATE KEY" && name != "RSA PRIVATE KEY") || ++keys > 1)
+                {
+                    return false;
+                }
+            }
+
+            return keys == 1;
         }
 
         private static X509Certificate2 Attach(byte[] der, RsaPrivateCrtKeyParameters key)

@@ -16,6 +16,20 @@ namespace Saleschat.Mtls.Certificates
         /// <returns>The delegate, or null where the platform has no such method (.NET Framework, .NET Core before 5).</returns>
         public static Func<string, string, X509Certificate2> Create()
         {
+            try
+            {
+                return Build();
+            }
+            catch (Exception)
+            {
+                // Any failure to find or compile the shortcut (an ambiguous overload in a later .NET, no dynamic code) only
+                // means the portable reader serves: it must never fail a session, and Lazy would cache the exception.
+                return null;
+            }
+        }
+
+        private static Func<string, string, X509Certificate2> Build()
+        {
             MethodInfo toSpan = typeof(string).GetMethod("op_Implicit", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string) }, null);
             if (toSpan == null)
             {
@@ -29,17 +43,10 @@ namespace Saleschat.Mtls.Certificates
                 return null;
             }
 
-            try
-            {
-                ParameterExpression certificatePem = Expression.Parameter(typeof(string), "certPem");
-                ParameterExpression keyPem = Expression.Parameter(typeof(string), "keyPem");
-                MethodCallExpression call = Expression.Call(createFromPem, Expression.Call(toSpan, certificatePem), Expression.Call(toSpan, keyPem));
-                return Expression.Lambda<Func<string, string, X509Certificate2>>(call, certificatePem, keyPem).Compile();
-            }
-            catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is InvalidProgramException || ex is PlatformNotSupportedException)
-            {
-                return null; // the expression cannot be built or compiled here: the portable reader serves
-            }
+            ParameterExpression certificatePem = Expression.Parameter(typeof(string), "certPem");
+            ParameterExpression keyPem = Expression.Parameter(typeof(string), "keyPem");
+            MethodCallExpression call = Expression.Call(createFromPem, Expression.Call(toSpan, certificatePem), Expression.Call(toSpan, keyPem));
+            return Expression.Lambda<Func<string, string, X509Certificate2>>(call, certificatePem, keyPem).Compile();
         }
     }
 }

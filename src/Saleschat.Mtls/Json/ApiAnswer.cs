@@ -25,14 +25,14 @@ namespace Saleschat.Mtls.Json
         /// <summary>Set when an answer labelled JSON was not valid JSON (then Value is its text).</summary>
         public string Warning { get; }
 
+        /// <summary>Answers from this size on are streamed item by item; smaller ones are parsed in one pass.</summary>
+        public const long StreamFrom = 1024 * 1024;
+
         /// <summary>
         /// Like <see cref="Read"/>, but a JSON array's items are built as the pipeline takes them (after a pass that
         /// checks the JSON without building anything): a 200 MB answer piped on is never held whole as objects.
         /// For the pipeline thread only, which writes the items as they come.
         /// </summary>
-        /// <summary>Answers from this size on are streamed item by item; smaller ones are parsed in one pass.</summary>
-        public const long StreamFrom = 1024 * 1024;
-
         public static ApiAnswer ReadStreamed(ApiResponse response)
         {
             // Streaming pays a validating pass before the items go out; it is worth it only for a large answer. Most
@@ -78,6 +78,12 @@ namespace Saleschat.Mtls.Json
                 }
 
                 return new ApiAnswer(response, value, null);
+            }
+            catch (ReservedNameException ex)
+            {
+                // Valid JSON that no PSCustomObject can hold faithfully: the text as it came, and how to read it.
+                return new ApiAnswer(response, response.Body,
+                    $"{response.Method} {response.Uri} answered JSON with a property named '{ServerText.Clean(ex.Name, 200, keepLines: false)}', which PowerShell reserves for its own use; writing it as text. Read it with ConvertFrom-Json -AsHashtable.");
             }
             catch (JsonException ex)
             {

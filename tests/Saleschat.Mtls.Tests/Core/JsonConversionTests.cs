@@ -56,15 +56,32 @@ public sealed class JsonConversionTests
     }
 
     [Fact]
-    public void A_repeated_name_keeps_the_last_value_and_reserved_names_stay_data()
+    public void A_repeated_name_keeps_the_last_value()
     {
-        // Members are added pre-validated (the fast path); these are the two cases PowerShell's checks used to decide.
-        var parsed = (PSObject)JsonResponse.Parse("{\"a\":1,\"A\":2,\"PSObject\":\"kept\",\"b\":3}")!;
+        // Members are added pre-validated (the fast path): a repeated name must still leave one member, the last value.
+        var parsed = (PSObject)JsonResponse.Parse("{\"a\":1,\"A\":2,\"b\":3}")!;
 
-        Assert.Equal(3, parsed.Properties.Count()); // "a" and "A" are one member, as PowerShell names are case-insensitive
+        Assert.Equal(2, parsed.Properties.Count()); // "a" and "A" are one member, as PowerShell names are case-insensitive
         Assert.Equal(2L, parsed.Properties["a"].Value);
-        Assert.Equal("kept", parsed.Properties["PSObject"].Value);
         Assert.Equal(3L, parsed.Properties["b"].Value);
+    }
+
+    [Theory]
+    [InlineData("{\"PSObject\":1}")]
+    [InlineData("[{\"x\":{\"psbase\":1}}]")]
+    [InlineData("{\"PSTypeNames\":[\"T\"]}")]
+    [InlineData("{\"psadapted\":1,\"PSExtended\":2}")]
+    public void A_name_PowerShell_reserves_is_refused_when_parsed_and_when_validated(string json)
+    {
+        // As a note property it would replace PowerShell's own member: $o.psobject.Properties would list nothing.
+        Assert.Throws<ReservedNameException>(() => JsonResponse.Parse(json));
+        Assert.Throws<ReservedNameException>(() => JsonResponse.Validate(new StringReader(json)));
+    }
+
+    [Fact]
+    public void Validation_refuses_an_unclosed_value()
+    {
+        Assert.ThrowsAny<Newtonsoft.Json.JsonException>(() => JsonResponse.Validate(new StringReader("[{\"a\":1},{\"b\":")));
     }
 
     [Theory]
