@@ -27,7 +27,7 @@ BeforeAll {
     $json = if ([IO.File]::Exists((Join-Path $out 'bench.json'))) { [IO.File]::ReadAllText((Join-Path $out 'bench.json')) | ConvertFrom-Json }
 
     $servers = 'emulator-h2', 'emulator-h1', 'nginx-h2', 'nginx-h1'
-    $contenders = 'raw', 'bare', 'bare-pipe', 'bare-json-pipe', 'module', 'module-pipe', 'module-throttle'
+    $contenders = 'raw', 'raw-throttle', 'bare', 'bare-pipe', 'bare-json-pipe', 'module', 'module-pipe', 'module-throttle'
 }
 
 Describe 'build.ps1 -Task Bench -Quick' -Tag 'CI', 'Edge', 'Slow' {
@@ -41,7 +41,7 @@ Describe 'build.ps1 -Task Bench -Quick' -Tag 'CI', 'Edge', 'Slow' {
     It 'measures row <Id>' -ForEach @(
         foreach ($s in 'emulator-h2', 'emulator-h1', 'nginx-h2', 'nginx-h1') {
             @{ Id = "curl-process-$s" }; @{ Id = "curl-reuse-$s" }
-            foreach ($c in 'raw', 'bare', 'bare-pipe', 'bare-json-pipe', 'module', 'module-pipe', 'module-throttle') { @{ Id = "$c-cold-$s" }; @{ Id = "$c-warm-$s" } }
+            foreach ($c in 'raw', 'raw-throttle', 'bare', 'bare-pipe', 'bare-json-pipe', 'module', 'module-pipe', 'module-throttle') { @{ Id = "$c-cold-$s" }; @{ Id = "$c-warm-$s" } }
         }
         foreach ($s in 'nginx-h2', 'nginx-h1') { foreach ($c in 'module', 'module-pipe', 'module-throttle') { @{ Id = "connections-$c-$s" } } }
         foreach ($id in 'pwsh-exit', 'curl-hello', 'pwsh-module-hello', 'pwsh-raw-hello', 'module-import', 'module-session', 'module-hello', 'module-process-to-hello',
@@ -79,13 +79,16 @@ Describe 'build.ps1 -Task Bench -Quick' -Tag 'CI', 'Edge', 'Slow' {
     }
 
     It 'names the measured floor for every target it judged FAIL' {
-        # Each failing target that has a floor in the same run gets a FLOOR line (piped: the JSON floor; fresh process:
-        # the raw client's own fresh process; curl: the bare cmdlet), so a FAIL never stands without its reason.
+        # Each failing target gets a FLOOR line from the same run (foreach: allocations and spread; piped: the JSON floor;
+        # -ThrottleLimit: the raw client's own concurrency; fresh process: the raw client's own fresh process; curl: the
+        # bare cmdlet), so a FAIL never stands without its reason.
         $failed = @($json.targets | Where-Object { -not $_.Pass } | ForEach-Object Name)
-        foreach ($name in $failed | Where-Object { $_ -match '^(warm|cold) piped|^fresh process|curl per call' }) {
-            $key = if ($name -match '^(warm|cold) piped .*\((.+)\)$') { "$($Matches[1]) piped ($($Matches[2]))" }
+        foreach ($name in $failed) {
+            $key = if ($name -match 'curl per call') { $name -replace '^cold foreach >= 50 x curl per call', 'cold foreach vs curl per call' }
+                elseif ($name -match '^(warm|cold) (piped|foreach) .*\((.+)\)$') { "$($Matches[1]) $($Matches[2]) ($($Matches[3]))" }
+                elseif ($name -match '^-ThrottleLimit (\d+) .*\((.+)\)$') { "-ThrottleLimit $($Matches[1]) ($($Matches[2]))" }
                 elseif ($name -match '^fresh process') { 'fresh process to first hello' }
-                else { $name -replace '^cold foreach >= 50 x curl per call', 'cold foreach vs curl per call' }
+                else { $name }
             @($json.floors | Where-Object { $_.StartsWith($key + ':') }) | Should -HaveCount 1 -Because "$name failed"
         }
         foreach ($line in $json.floors) { $run.StdOut | Should -Match ('(?m)^FLOOR  ' + [regex]::Escape($line)) }

@@ -66,8 +66,11 @@ Describe 'Invoke-SaleschatMtlsRequest calls the API' -Tag 'CI' {
         $text | Should -BeOfType [string]
     }
 
-    It 'hands over a JSON answer with a property PowerShell reserves (<Name>) as its text, with a warning that says how to read it' -TestCases @(
-        @{ Name = 'PSObject' }, @{ Name = 'psbase' }, @{ Name = 'PSTypeNames' }
+    It 'hands over a JSON answer with a property no PowerShell object can hold (''<Name>'') as its text, with a warning that says how to read it' -TestCases @(
+        @{ Name = 'PSObject'; Why = "property named 'PSObject', which PowerShell reserves" }
+        @{ Name = 'psbase'; Why = "property named 'psbase', which PowerShell reserves" }
+        @{ Name = 'PSTypeNames'; Why = "property named 'PSTypeNames', which PowerShell reserves" }
+        @{ Name = ''; Why = 'property with an empty name, which a PowerShell object cannot hold' }
     ) {
         # As a note property the name would replace PowerShell's own member and silently empty $o.psobject.Properties.
         $answer = Invoke-SaleschatMtlsRequest -Method Post '/__faults/echo' -Body "{""$Name"":""data"",""a"":2}" -WarningVariable warned -WarningAction SilentlyContinue -ErrorVariable failed
@@ -76,7 +79,7 @@ Describe 'Invoke-SaleschatMtlsRequest calls the API' -Tag 'CI' {
         $answer | Should -BeOfType [string]
         ($answer | ConvertFrom-Json -AsHashtable).body[$Name] | Should -BeExactly 'data'
         $warned | Should -HaveCount 1
-        "$warned" | Should -Match "property named '$Name', which PowerShell reserves"
+        "$warned" | Should -Match ([regex]::Escape($Why))
         "$warned" | Should -Match 'ConvertFrom-Json -AsHashtable'
     }
 

@@ -76,6 +76,30 @@ public static class Floor
         return ok;
     }
 
+    /// <summary>
+    /// n GETs with <paramref name="concurrency"/> in flight at once (the floor for -ThrottleLimit: what the platform
+    /// itself gains from concurrency on this machine); returns how many answered <paramref name="expected"/>.
+    /// </summary>
+    public static int ConcurrentGetLoop(HttpClient client, Uri uri, int n, string expected, int concurrency)
+    {
+        int next = -1, ok = 0;
+        async Task Worker()
+        {
+            while (Interlocked.Increment(ref next) < n)
+            {
+                using var response = await client.GetAsync(uri).ConfigureAwait(false);
+                response.EnsureSuccessStatusCode();
+                if (await response.Content.ReadAsStringAsync().ConfigureAwait(false) == expected)
+                {
+                    Interlocked.Increment(ref ok);
+                }
+            }
+        }
+
+        Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(Worker))).GetAwaiter().GetResult();
+        return ok;
+    }
+
     /// <summary>The body the module sends for @{ i = ..; name = .. }, built without a serializer.</summary>
     public static string BodyOf(IDictionary item) => $"{{\"i\":{item["i"]},\"name\":\"{item["name"]}\"}}";
 

@@ -78,10 +78,12 @@ public sealed class Nginx : IDisposable
     {
         string log = Path.Combine(_prefix, protocol == "h2" ? "h2.log" : "h1.log");
         string marker = $"run={tag}";
+        // The whole value: "run=c1.module" must not also count "run=c1.module-pipe" (one child runs them all with -Quick).
+        bool Tagged(string line) => line.EndsWith(marker, StringComparison.Ordinal) || line.Contains(marker + "&", StringComparison.Ordinal);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var lines = File.Exists(log) ? ReadShared(log).Where(l => l.Contains(marker, StringComparison.Ordinal)).ToList() : [];
+            var lines = File.Exists(log) ? ReadShared(log).Where(Tagged).ToList() : [];
             if (lines.Count >= expected || deadline.Elapsed > TimeSpan.FromSeconds(10))
             {
                 if (lines.Count < expected)

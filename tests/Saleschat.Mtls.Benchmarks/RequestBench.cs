@@ -12,11 +12,12 @@ namespace Saleschat.Mtls.Benchmarks;
 /// </summary>
 public sealed class RequestBench(BenchContext context, BenchOptions options, Report report)
 {
-    public static readonly string[] ChildContenders = ["raw", "bare", "bare-pipe", "bare-json-pipe", "module", "module-pipe", "module-throttle"];
+    public static readonly string[] ChildContenders = ["raw", "raw-throttle", "bare", "bare-pipe", "bare-json-pipe", "module", "module-pipe", "module-throttle"];
 
     private static readonly Dictionary<string, string> Descriptions = new()
     {
         ["raw"] = "raw HttpClient, a compiled loop of GETs in the child pwsh (the platform limit)",
+        ["raw-throttle"] = "the same raw loop with 8 requests in flight (what the platform itself gains from concurrency here)",
         ["bare"] = "a bare compiled cmdlet around that client, in foreach (the floor for any cmdlet)",
         ["bare-pipe"] = "hashtables piped to a bare cmdlet POSTing with that client (the floor for piping)",
         ["bare-json-pipe"] = "the same bare piped cmdlet plus PowerShell's own JSON conversion both ways, as ConvertTo-Json and ConvertFrom-Json do it (the floor for objects in and out)",

@@ -65,6 +65,7 @@ function Measure-Rate([scriptblock] $Prepare, [scriptblock] $Run, [int] $n) {
 $makeItems = { param($n) , @(foreach ($i in 0..($n - 1)) { @{ i = $i; name = "c$i" } }) }
 $loops = @{
     'raw'             = @{ Prepare = $null; Run = { param($p, $n) [Saleschat.Mtls.Benchmarks.Floor]::GetLoop($script:client, $textUri, $n, 'plain text body') } }
+    'raw-throttle'    = @{ Prepare = $null; Run = { param($p, $n) [Saleschat.Mtls.Benchmarks.Floor]::ConcurrentGetLoop($script:client, $textUri, $n, 'plain text body', $Throttle) } }
     'bare'            = @{ Prepare = $null; Run = { param($p, $n) $ok = 0; foreach ($i in 1..$n) { if ((Invoke-BareGet $textUri) -eq 'plain text body') { $ok++ } }; $ok } }
     'bare-pipe'       = @{ Prepare = $makeItems; Run = { param($p, $n) @($p | Invoke-BarePost $echoUri).Count } }
     'bare-json-pipe'  = @{ Prepare = $makeItems; Run = { param($p, $n) @($p | Invoke-BareJsonPost $echoUri).Count } }

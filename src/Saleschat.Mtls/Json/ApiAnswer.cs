@@ -79,11 +79,14 @@ namespace Saleschat.Mtls.Json
 
                 return new ApiAnswer(response, value, null);
             }
-            catch (ReservedNameException ex)
+            catch (UnsupportedPropertyNameException ex)
             {
                 // Valid JSON that no PSCustomObject can hold faithfully: the text as it came, and how to read it.
+                string which = ex.Name.Length == 0
+                    ? "a property with an empty name, which a PowerShell object cannot hold"
+                    : $"a property named '{ServerText.Clean(ex.Name, 200, keepLines: false)}', which PowerShell reserves for its own use";
                 return new ApiAnswer(response, response.Body,
-                    $"{response.Method} {response.Uri} answered JSON with a property named '{ServerText.Clean(ex.Name, 200, keepLines: false)}', which PowerShell reserves for its own use; writing it as text. Read it with ConvertFrom-Json -AsHashtable.");
+                    $"{response.Method} {response.Uri} answered JSON with {which}; writing it as text. Read it with ConvertFrom-Json -AsHashtable.");
             }
             catch (JsonException ex)
             {

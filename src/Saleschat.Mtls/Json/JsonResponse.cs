@@ -55,7 +55,7 @@ namespace Saleschat.Mtls.Json
 
                         if (reader.TokenType == JsonToken.PropertyName)
                         {
-                            ReservedNameException.ThrowIfReserved((string)reader.Value);
+                            UnsupportedPropertyNameException.ThrowIfUnsupported((string)reader.Value);
                         }
                     }
                     while (reader.Depth > depth || (reader.TokenType != JsonToken.EndObject && reader.TokenType != JsonToken.EndArray));
@@ -131,7 +131,7 @@ namespace Saleschat.Mtls.Json
                     while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
                     {
                         string name = (string)reader.Value;
-                        ReservedNameException.ThrowIfReserved(name);
+                        UnsupportedPropertyNameException.ThrowIfUnsupported(name);
                         reader.Read();
 
                         // preValidated: a new PSCustomObject has no members to clash with and the reserved names are

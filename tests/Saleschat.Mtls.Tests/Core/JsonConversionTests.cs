@@ -71,11 +71,13 @@ public sealed class JsonConversionTests
     [InlineData("[{\"x\":{\"psbase\":1}}]")]
     [InlineData("{\"PSTypeNames\":[\"T\"]}")]
     [InlineData("{\"psadapted\":1,\"PSExtended\":2}")]
-    public void A_name_PowerShell_reserves_is_refused_when_parsed_and_when_validated(string json)
+    [InlineData("{\"\":1}")]
+    public void A_name_no_PowerShell_object_can_hold_is_refused_when_parsed_and_when_validated(string json)
     {
-        // As a note property it would replace PowerShell's own member: $o.psobject.Properties would list nothing.
-        Assert.Throws<ReservedNameException>(() => JsonResponse.Parse(json));
-        Assert.Throws<ReservedNameException>(() => JsonResponse.Validate(new StringReader(json)));
+        // A reserved name as a note property would replace PowerShell's own member ($o.psobject.Properties would list
+        // nothing); an empty one PowerShell refuses with its raw error.
+        Assert.Throws<UnsupportedPropertyNameException>(() => JsonResponse.Parse(json));
+        Assert.Throws<UnsupportedPropertyNameException>(() => JsonResponse.Validate(new StringReader(json)));
     }
 
     [Fact]
