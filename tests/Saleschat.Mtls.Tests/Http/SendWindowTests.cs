@@ -27,12 +27,21 @@ public sealed class SendWindowTests
     {
         var window = new SendWindow<int>(3, CancellationToken.None);
         int running = 0, peak = 0;
+        // The first sends wait (2 s at most) until three run at once: on a busy machine a send could otherwise end before
+        // the next one starts, and the limit would look unreached.
+        var threeRunning = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         for (int i = 0; i < 30; i++)
         {
             window.Submit(async (_, token) =>
             {
                 int now = Interlocked.Increment(ref running);
                 InterlockedMax(ref peak, now);
+                if (now == 3)
+                {
+                    threeRunning.TrySetResult(true);
+                }
+
+                await Task.WhenAny(threeRunning.Task, Task.Delay(2000, token));
                 await Task.Delay(5, token);
                 Interlocked.Decrement(ref running);
                 return 0;
