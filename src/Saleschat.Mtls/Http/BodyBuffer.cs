@@ -14,12 +14,8 @@ namespace Saleschat.Mtls.Http
         private const int FirstBlock = 16 * 1024;
         private const int Block = 1024 * 1024;
 
-        // After a block sized to the declared length only the read that finds the end is expected: a small block serves it.
-        private const int ProbeBlock = 256;
-
         private readonly List<byte[]> _blocks = new List<byte[]>();
         private int _lastUsed;
-        private int _nextBlock = FirstBlock;
 
         /// <param name="expectedLength">The declared length, if known: the first block is made exactly that big.</param>
         public BodyBuffer(long? expectedLength = null)
@@ -27,7 +23,6 @@ namespace Saleschat.Mtls.Http
             if (expectedLength.HasValue && expectedLength.Value > 0 && expectedLength.Value <= int.MaxValue)
             {
                 _blocks.Add(new byte[expectedLength.Value]);
-                _nextBlock = ProbeBlock;
             }
         }
 
@@ -41,10 +36,9 @@ namespace Saleschat.Mtls.Http
         {
             if (_blocks.Count == 0 || _lastUsed == _blocks[_blocks.Count - 1].Length)
             {
-                // Blocks double up to 1 MiB: the read that finds the end of a small answer (after an exactly sized
-                // first block) must cost neither a 1 MiB large-object allocation nor 16 KiB on every call.
-                _blocks.Add(new byte[_nextBlock]);
-                _nextBlock = (int)Math.Min(Block, 2L * _nextBlock);
+                // Blocks grow from 16 KiB to 1 MiB. A body of declared length fills its exactly sized first block and
+                // ResponseBody stops there, so no block is made just to find its end.
+                _blocks.Add(new byte[_blocks.Count == 0 ? FirstBlock : (int)Math.Min(Block, Math.Max(FirstBlock, 2L * _blocks[_blocks.Count - 1].Length))]);
                 _lastUsed = 0;
             }
 

@@ -29,6 +29,12 @@ namespace Saleschat.Mtls.Json
                 throw new UnsupportedPropertyNameException(name);
             }
 
+            // Called for every property of every answer: only a name starting with "ps" can be one of the reserved.
+            if (name.Length < 6 || (name[0] != 'p' && name[0] != 'P'))
+            {
+                return;
+            }
+
             foreach (string reserved in Reserved)
             {
                 if (string.Equals(name, reserved, StringComparison.OrdinalIgnoreCase))
