@@ -82,8 +82,8 @@ namespace Saleschat.Mtls.Http
                     JObject body = JObject.Parse(response.Body);
                     JToken error = body["error"] is JObject nested ? nested : (JToken)body;
                     code = ReadCode(error["code"] ?? error["errorCode"]);
-                    name = (string)(error["message"] ?? error["error"] as JValue);
-                    description = (string)(error["description"] ?? error["detail"]);
+                    name = TextOf(error["message"] ?? error["error"]);
+                    description = TextOf(error["description"] ?? error["detail"]);
                 }
                 catch (Newtonsoft.Json.JsonException)
                 {
@@ -134,6 +134,10 @@ namespace Saleschat.Mtls.Http
                     return status == 429 || status >= 500 ? ErrorKind.ResourceUnavailable : ErrorKind.InvalidResult;
             }
         }
+
+        /// <summary>A field's text only when the server sent a plain value: an object where text is expected is ignored, not an error.</summary>
+        private static string TextOf(JToken token) =>
+            token is JValue value && value.Value != null ? Convert.ToString(value.Value, CultureInfo.InvariantCulture) : null;
 
         private static long? ReadCode(JToken token)
         {

@@ -20,7 +20,7 @@ namespace Saleschat.Mtls.Json
             // Read straight into PowerShell objects: no intermediate JToken tree per answer.
             using (JsonTextReader reader = NewReader(text))
             {
-                if (!reader.Read())
+                if (!ReadToken(reader))
                 {
                     return null;
                 }
@@ -36,7 +36,7 @@ namespace Saleschat.Mtls.Json
         {
             using (JsonTextReader reader = NewReader(text))
             {
-                if (!reader.Read())
+                if (!ReadToken(reader))
                 {
                     return;
                 }
@@ -75,7 +75,7 @@ namespace Saleschat.Mtls.Json
             using (TextReader text = open())
             using (JsonTextReader reader = NewReader(text))
             {
-                if (!reader.Read())
+                if (!ReadToken(reader))
                 {
                     yield break;
                 }
@@ -91,12 +91,10 @@ namespace Saleschat.Mtls.Json
                     yield break;
                 }
 
-                while (reader.Read() && reader.TokenType != JsonToken.EndArray)
+                for (ReadInside(reader, JsonToken.EndArray); reader.TokenType != JsonToken.EndArray; ReadInside(reader, JsonToken.EndArray))
                 {
                     yield return ReadValue(reader);
                 }
-
-                RequireEnd(reader, JsonToken.EndArray);
             }
         }
 
@@ -115,61 +113,122 @@ namespace Saleschat.Mtls.Json
 
         private static void RequireNothingAfter(JsonReader reader)
         {
-            if (reader.Read())
+            if (ReadToken(reader))
             {
                 throw new JsonReaderException("Unexpected content after the JSON value.");
             }
         }
 
+        /// <summary>
+        /// Builds the value that starts at the reader's token with an explicit stack of open containers, never by
+        /// recursion: how deep the server's nesting goes, and how many comments it puts in, cannot reach the call
+        /// stack. Json.NET's MaxDepth counts containers, not comments, and a stack overflow ends the process
+        /// without running any catch or finally (learn.microsoft.com, "StackOverflowException class").
+        /// </summary>
         private static object ReadValue(JsonReader reader)
         {
-            switch (reader.TokenType)
+            var open = new Stack<OpenValue>();
+            for (;;)
             {
-                case JsonToken.StartObject:
-                    var pso = new PSObject();
-                    PSMemberInfoCollection<PSPropertyInfo> properties = pso.Properties;
-                    while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
-                    {
+                object value;
+                switch (reader.TokenType)
+                {
+                    case JsonToken.StartObject:
+                        open.Push(OpenValue.ForObject());
+                        ReadInside(reader, JsonToken.EndObject);
+                        continue;
+                    case JsonToken.StartArray:
+                        open.Push(OpenValue.ForArray());
+                        ReadInside(reader, JsonToken.EndArray);
+                        continue;
+                    case JsonToken.PropertyName:
                         string name = (string)reader.Value;
                         UnsupportedPropertyNameException.ThrowIfUnsupported(name);
-                        reader.Read();
+                        open.Peek().Name = name;
+                        ReadInside(reader, JsonToken.EndObject);
+                        continue;
+                    case JsonToken.EndObject:
+                    case JsonToken.EndArray:
+                        value = open.Pop().Close();
+                        break;
+                    case JsonToken.Boolean:
+                        // Two shared boxes instead of one per value.
+                        value = (bool)reader.Value ? True : False;
+                        break;
+                    default:
+                        value = reader.Value;
+                        break;
+                }
 
-                        // preValidated: a new PSCustomObject has no members to clash with and the reserved names are
-                        // refused above, so PowerShell's per-member checks (type-table lookups) are skipped; they were
-                        // most of the cost of an answer piped on (build.ps1 -Task Bench). A repeated name still
-                        // replaces the earlier value (last wins, as ConvertFrom-Json).
-                        properties.Add(new PSNoteProperty(name, ReadValue(reader)), true);
-                    }
+                if (open.Count == 0)
+                {
+                    return value;
+                }
 
-                    RequireEnd(reader, JsonToken.EndObject);
-                    return pso;
-                case JsonToken.StartArray:
-                    var items = new List<object>();
-                    while (reader.Read() && reader.TokenType != JsonToken.EndArray)
-                    {
-                        items.Add(ReadValue(reader));
-                    }
-
-                    RequireEnd(reader, JsonToken.EndArray);
-                    return items.ToArray();
-                case JsonToken.Comment:
-                    reader.Read();
-                    return ReadValue(reader);
-                case JsonToken.Boolean:
-                    // Two shared boxes instead of one per value.
-                    return (bool)reader.Value ? True : False;
-                default:
-                    return reader.Value;
+                OpenValue parent = open.Peek();
+                parent.Add(value);
+                ReadInside(reader, parent.IsObject ? JsonToken.EndObject : JsonToken.EndArray);
             }
         }
 
-        /// <summary>A truncated answer ("[1,2") is an error, never a silently shortened object.</summary>
-        private static void RequireEnd(JsonReader reader, JsonToken end)
+        /// <summary>The next token that is not a comment; false at the end of the text.</summary>
+        private static bool ReadToken(JsonReader reader)
         {
-            if (reader.TokenType != end)
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonToken.Comment)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The next token inside an open container: a truncated answer ("[1,2") is an error, never a silently shortened object.</summary>
+        private static void ReadInside(JsonReader reader, JsonToken end)
+        {
+            if (!ReadToken(reader))
             {
                 throw new JsonReaderException($"The JSON ends before its {(end == JsonToken.EndArray ? "array" : "object")} is closed.");
             }
+        }
+
+        /// <summary>An object or array whose closing token has not been read yet.</summary>
+        private sealed class OpenValue
+        {
+            private PSMemberInfoCollection<PSPropertyInfo> properties;
+            private PSObject pso;
+            private List<object> items;
+
+            public string Name { get; set; }
+
+            public bool IsObject => pso != null;
+
+            public static OpenValue ForObject()
+            {
+                var pso = new PSObject();
+                return new OpenValue { pso = pso, properties = pso.Properties };
+            }
+
+            public static OpenValue ForArray() => new OpenValue { items = new List<object>() };
+
+            public void Add(object value)
+            {
+                if (pso == null)
+                {
+                    items.Add(value);
+                    return;
+                }
+
+                // preValidated: a new PSCustomObject has no members to clash with and the reserved names are
+                // refused as they are read, so PowerShell's per-member checks (type-table lookups) are skipped;
+                // they were most of the cost of an answer piped on (build.ps1 -Task Bench). A repeated name still
+                // replaces the earlier value (last wins, as ConvertFrom-Json).
+                properties.Add(new PSNoteProperty(Name, value), true);
+            }
+
+            public object Close() => pso ?? (object)items.ToArray();
         }
     }
 }

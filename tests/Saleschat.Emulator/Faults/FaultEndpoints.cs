@@ -17,6 +17,7 @@ internal static class FaultEndpoints
         routes.MapMethods("/__faults/echo", AnyMethod, (Delegate)EchoFault.HandleAsync); // cast: a bare RequestDelegate would discard the IResult
         routes.MapMethods("/__faults/text", AnyMethod, () => Results.Text("plain text body", "text/plain; charset=utf-8"));
         routes.MapGet("/__faults/json", HostileBodyFault.JsonAsync);
+        routes.MapGet("/__faults/comments", HostileBodyFault.CommentsAsync);
         routes.MapGet("/__faults/endless", HostileBodyFault.EndlessAsync);
         routes.MapMethods("/__faults/gzipbomb", AnyMethod, HostileBodyFault.GzipBombAsync);
         routes.MapMethods("/__faults/hostile-error", AnyMethod, HostileBodyFault.Error);

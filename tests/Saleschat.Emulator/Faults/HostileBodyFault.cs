@@ -46,6 +46,42 @@ internal static class HostileBodyFault
         return Results.Empty;
     }
 
+    /// <summary>
+    /// Valid JSON a careless parser recurses on: <paramref name="count"/> comments (default 10⁶) before the value of
+    /// an array (<c>[/**/…1]</c>) or an object (<c>{"a":/**/…1}</c>), or <c>mixed</c>: <paramref name="depth"/> levels
+    /// of arrays and objects with a comment at every step, then the comments.
+    /// </summary>
+    public static async Task<IResult> CommentsAsync(HttpContext context, int? count, string? shape, int? depth)
+    {
+        var levels = shape == "mixed" ? Math.Clamp(depth ?? 100, 0, 1_000_000) : 0;
+        var open = shape == "object" ? "{\"a\":" : "[";
+        var close = shape == "object" ? "}" : "]";
+        var head = new StringBuilder(open);
+        for (var i = 0; i < levels; i++)
+        {
+            head.Append("[/**/{\"k\":/**/");
+        }
+
+        context.Response.ContentType = "application/json";
+        var body = context.Response.Body;
+        var aborted = context.RequestAborted;
+        await body.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), aborted).ConfigureAwait(false);
+        var comments = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("/**/", ChunkSize / 4)));
+        for (long left = Math.Clamp(count ?? 1_000_000, 0, 100_000_000); left > 0; left -= ChunkSize / 4)
+        {
+            await body.WriteAsync(comments.AsMemory(0, (int)Math.Min(left, ChunkSize / 4) * 4), aborted).ConfigureAwait(false);
+        }
+
+        var tail = new StringBuilder("1");
+        for (var i = 0; i < levels; i++)
+        {
+            tail.Append("}]");
+        }
+
+        await body.WriteAsync(Encoding.ASCII.GetBytes(tail.Append(close).ToString()), aborted).ConfigureAwait(false);
+        return Results.Empty;
+    }
+
     /// <summary>A 200 whose body has no length and no end (it stops at 64 GiB or when the client leaves).</summary>
     public static async Task<IResult> EndlessAsync(HttpContext context, string? type)
     {

@@ -17,6 +17,7 @@ internal sealed class CommandLine
         "Fault routes (behind the API key): /__faults/status/{code}?times=&key=&retryAfter=, /__faults/slow?ms=,\n" +
         "  /__faults/drop?times=, /__faults/large?bytes=, /__faults/echo, /__faults/text,\n" +
         "  /__faults/json?bytes= (a JSON array at least that long), /__faults/endless?type=json|octet (a body with no end),\n" +
+        "  /__faults/comments?count=&shape=array|object|mixed&depth= (valid JSON full of /**/ comments),\n" +
         "  /__faults/gzipbomb?bytes= (that many zeros, gzip-compressed; default 4 GiB),\n" +
         "  /__faults/hostile-error?status=&bytes=&format=json|text (a large error body full of terminal escapes).";
 

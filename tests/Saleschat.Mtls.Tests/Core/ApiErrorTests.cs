@@ -39,6 +39,20 @@ public sealed class ApiErrorTests
         Assert.Contains("Saleschat error 4090001 UQ_CONSTRAINT_FAILED: phone already exists.", error.Message);
     }
 
+    [Theory]
+    [InlineData("{\"code\":4030001,\"message\":{\"nested\":1},\"description\":[1,2]}")]
+    [InlineData("{\"error\":{\"code\":{},\"message\":[],\"detail\":{}}}")]
+    public void An_error_body_of_another_shape_is_shown_as_its_status_never_thrown(string body)
+    {
+        var response = Response(403, null);
+        response.Body = body;
+
+        var error = ApiError.From(response);
+
+        Assert.Null(error.SaleschatMessage);
+        Assert.Contains("returned 403", error.Message);
+    }
+
     private static ApiResponse Response(int status, TimeSpan? retryAfter) => new()
     {
         Method = "POST",

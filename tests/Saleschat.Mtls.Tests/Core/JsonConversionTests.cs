@@ -94,4 +94,50 @@ public sealed class JsonConversionTests
     {
         Assert.ThrowsAny<Newtonsoft.Json.JsonException>(() => JsonResponse.Parse(json));
     }
+
+    [Theory]
+    [InlineData("[1/**/]", "[1]")]
+    [InlineData("{\"a\":1/**/}", "{a=1}")]
+    [InlineData("[/**/]", "[]")]
+    [InlineData("/* lead */ {\"a\": /* y */ [/**/1/**/,/**/2/**/] /* z */} // tail", "{a=[1,2]}")]
+    public void Comments_are_skipped_wherever_they_stand(string json, string expected)
+    {
+        Assert.Equal(expected, Describe(JsonResponse.Parse(json)));
+        JsonResponse.Validate(new StringReader(json));
+        Assert.Equal(expected.StartsWith("[") ? expected.Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries).Length : 1,
+            JsonResponse.ReadItems(() => new StringReader(json)).Count());
+    }
+
+    [Fact]
+    public void A_million_comments_cannot_reach_the_call_stack()
+    {
+        // One stack frame per comment overflowed the stack with 50,000: a crash no catch can stop.
+        string json = "[" + string.Concat(Enumerable.Repeat("/**/", 1_000_000)) + "1]";
+
+        Assert.Equal("[1]", Describe(JsonResponse.Parse(json)));
+        Assert.Single(JsonResponse.ReadItems(() => new StringReader(json)));
+        JsonResponse.Validate(new StringReader(json));
+    }
+
+    [Fact]
+    public void Nesting_up_to_the_depth_limit_is_read_and_past_it_refused()
+    {
+        string Nested(int depth) => string.Concat(Enumerable.Repeat("[/**/{\"k\":/**/", depth)) + "1" + string.Concat(Enumerable.Repeat("}]", depth));
+
+        object parsed = JsonResponse.Parse(Nested(250))!;
+        for (int i = 0; i < 250; i++)
+        {
+            parsed = ((PSObject)((object[])parsed)[0]).Properties["k"].Value;
+        }
+
+        Assert.Equal(1L, parsed);
+        Assert.ThrowsAny<Newtonsoft.Json.JsonException>(() => JsonResponse.Parse(Nested(100_000)));
+    }
+
+    private static string Describe(object? value) => value switch
+    {
+        object[] items => "[" + string.Join(",", items.Select(Describe)) + "]",
+        PSObject pso => "{" + string.Join(";", pso.Properties.Select(p => p.Name + "=" + Describe(p.Value))) + "}",
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "null",
+    };
 }
