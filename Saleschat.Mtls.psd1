@@ -19,6 +19,7 @@
     CmdletsToExport      = @(
         'New-SaleschatClientKey'
         'New-SaleschatClientCertificate'
+        'New-SaleschatCertificateRequest'
         'Get-SaleschatClientCertificate'
         'Export-SaleschatClientCertificate'
         'Test-SaleschatClientCertificate'
