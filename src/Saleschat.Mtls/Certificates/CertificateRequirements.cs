@@ -47,6 +47,7 @@ namespace Saleschat.Mtls.Certificates
                 KeyMatchesCertificate(certificate, key),
                 KeyFilePermissions(keyPath),
             };
+            checks.AddRange(ChainInspector.Check(certificate, ClientChains.Of(certificate), utcNow));
             return new CertificateTestResult(certificate.Subject, certificate.Thumbprint, certificate.NotAfter, days, checks);
         }
 

@@ -7,5 +7,8 @@ namespace Saleschat.Mtls
 
         /// <summary>Could not be checked with what was given (no key file, say); does not fail the result.</summary>
         Skipped,
+
+        /// <summary>Passed, with something to act on before it becomes a failure (an intermediate that expires first).</summary>
+        Warning,
     }
 }

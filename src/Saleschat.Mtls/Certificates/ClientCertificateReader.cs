@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Security;
 using System.Security.Cryptography;
@@ -19,11 +20,12 @@ namespace Saleschat.Mtls.Certificates
     /// </summary>
     public static class ClientCertificateReader
     {
-        /// <param name="certificatePath">A PEM, DER or PFX file.</param>
+        /// <param name="certificatePath">A PEM (one certificate or a full chain), DER, PKCS#7 (.p7b) or PFX file.</param>
         /// <param name="keyPath">The PEM key file, or null (a PFX or a PEM bundle holds its key).</param>
         /// <param name="password">The key's or PFX's password.</param>
         /// <param name="vouch">Optional check of each file as opened (rotation: owner and mode), given its path.</param>
-        public static X509Certificate2 FromFiles(string certificatePath, string keyPath, SecureString password, Action<string, FileFacts> vouch = null)
+        /// <param name="chainPath">A file with the issuing CA certificates (PEM or PKCS#7), or null.</param>
+        public static X509Certificate2 FromFiles(string certificatePath, string keyPath, SecureString password, Action<string, FileFacts> vouch = null, string chainPath = null)
         {
             byte[] content = BoundedFileReader.Read(certificatePath, BoundedFileReader.PfxLimit, ErrorIds.CertificateFileNotFound, "certificate",
                 vouch == null ? null : (Action<FileFacts>)(facts => vouch(certificatePath, facts)));
@@ -32,27 +34,53 @@ namespace Saleschat.Mtls.Certificates
                 throw InvalidCertificate(certificatePath, "the file is empty");
             }
 
+            List<byte[]> extra = chainPath == null ? null : ReadChainFile(chainPath);
             string text = Encoding.UTF8.GetString(content);
             if (text.IndexOf("-----BEGIN", StringComparison.Ordinal) >= 0)
             {
                 string keyPem = keyPath != null ? Encoding.UTF8.GetString(ReadKeyBytes(keyPath, vouch)) : null;
-                return FromPemText(text, keyPem, password, certificatePath, (object)keyPath ?? certificatePath);
+                return FromPemText(text, keyPem, password, certificatePath, (object)keyPath ?? certificatePath, extra);
             }
 
             X509ContentType type = ContentTypeOf(content);
             if (type == X509ContentType.Pkcs12)
             {
-                return FromPfx(content, password, certificatePath);
+                X509Certificate2 fromPfx = FromPfx(content, password, certificatePath);
+
+                // The CA certificates a PFX carries beside its key's certificate (`openssl pkcs12 -export -certfile`, Windows'
+                // "include all certificates in the certification path").
+                List<byte[]> others = password == null ? CertificateBundle.FromPfx(content, null)
+                    : Secrets.SecretText.Use(password, chars => CertificateBundle.FromPfx(content, chars));
+                others.AddRange(extra ?? new List<byte[]>());
+                return WithChain(fromPfx, new List<byte[]> { fromPfx.RawData }, others, certificatePath);
             }
 
-            if (type == X509ContentType.Cert)
+            // A DER certificate (the same as PEM without the armour) or a DER PKCS#7 (.p7b) of the leaf and its chain.
+            List<byte[]> certificates = type == X509ContentType.Cert ? new List<byte[]> { content } : CertificateBundle.FromPkcs7(content);
+            if (certificates == null)
             {
-                // A DER certificate: the same as PEM without the armour.
-                RsaPrivateCrtKeyParameters key = keyPath == null ? null : ReadKeyFile(keyPath, password, vouch);
-                return WithKey(content, key, certificatePath);
+                throw InvalidCertificate(certificatePath, "it is neither a PEM, DER or PKCS#7 certificate nor a PFX file");
             }
 
-            throw InvalidCertificate(certificatePath, "it is neither a PEM or DER certificate nor a PFX file");
+            (byte[] leaf, X509Certificate2[] issuers) = ChainAssembler.Assemble(certificates, extra, certificatePath);
+            RsaPrivateCrtKeyParameters key = keyPath == null ? null : ReadKeyFile(keyPath, password, vouch);
+            return Attach(WithKey(leaf, key, certificatePath), issuers);
+        }
+
+        /// <summary>The issuing CA certificates of a -ChainPath file: PEM (one or more, or PKCS#7) or DER PKCS#7.</summary>
+        public static List<byte[]> ReadChainFile(string chainPath)
+        {
+            byte[] content = BoundedFileReader.Read(chainPath, BoundedFileReader.PfxLimit, ErrorIds.ChainFileNotFound, "chain");
+            string text = Encoding.UTF8.GetString(content);
+            List<byte[]> certificates = text.IndexOf("-----BEGIN", StringComparison.Ordinal) >= 0
+                ? CertificateBundle.FromPem(text)
+                : CertificateBundle.FromPkcs7(content);
+            if (certificates == null || certificates.Count == 0)
+            {
+                throw InvalidCertificate(chainPath, "it holds no CA certificate (give the intermediates as PEM, or as a PKCS#7 .p7b)");
+            }
+
+            return certificates;
         }
 
         /// <summary>PEM text (or base64 of it); the key may be in <paramref name="keyPem"/> or in the same text.</summary>
@@ -60,7 +88,7 @@ namespace Saleschat.Mtls.Certificates
         {
             string text = CertificatePem.Unwrap(certificatePem);
             string key = keyPem == null ? null : CertificatePem.Unwrap(keyPem);
-            return FromPemText(text, key, password, "Pem", "KeyPem");
+            return FromPemText(text, key, password, "Pem", "KeyPem", null);
         }
 
         public static X509Certificate2 FromStore(string thumbprint, StoreLocation location)
@@ -154,13 +182,16 @@ namespace Saleschat.Mtls.Certificates
             return hex;
         }
 
-        private static X509Certificate2 FromPemText(string text, string keyPem, SecureString password, object certificateSource, object keySource)
+        private static X509Certificate2 FromPemText(string text, string keyPem, SecureString password, object certificateSource, object keySource, List<byte[]> extra)
         {
-            byte[] der = CertificatePem.FirstCertificateDer(text);
-            if (der == null)
+            List<byte[]> certificates = CertificatePem.FirstCertificateDer(text) == null ? null : CertificateBundle.FromPem(text);
+            if (certificates == null || certificates.Count == 0)
             {
                 throw InvalidCertificate(certificateSource, CertificatePem.WhyNoCertificate(text));
             }
+
+            // A full-chain PEM (leaf and CA certificates, in any order), with or without a -ChainPath file beside it.
+            (byte[] der, X509Certificate2[] issuers) = ChainAssembler.Assemble(certificates, extra, certificateSource);
 
             // A PEM bundle (certificate and key in one secret) is common in CI.
             if (keyPem == null && text.IndexOf("PRIVATE KEY-----", StringComparison.Ordinal) >= 0)
@@ -174,12 +205,25 @@ namespace Saleschat.Mtls.Certificates
                 X509Certificate2 joined = CertificateKeyJoin.TryFromPem(der, keyPem);
                 if (joined != null)
                 {
-                    return joined;
+                    return Attach(joined, issuers);
                 }
             }
 
             RsaPrivateCrtKeyParameters key = keyPem == null ? null : PrivateKeyPem.Read(keyPem, password, keySource);
-            return WithKey(der, key, certificateSource);
+            return Attach(WithKey(der, key, certificateSource), issuers);
+        }
+
+        /// <summary>A certificate read whole (a PFX) with the CA certificates found beside it put in path order.</summary>
+        private static X509Certificate2 WithChain(X509Certificate2 certificate, List<byte[]> leaf, List<byte[]> others, object source)
+        {
+            (byte[] _, X509Certificate2[] issuers) = ChainAssembler.Assemble(leaf, others, source);
+            return Attach(certificate, issuers);
+        }
+
+        private static X509Certificate2 Attach(X509Certificate2 certificate, X509Certificate2[] issuers)
+        {
+            ClientChains.Attach(certificate, issuers);
+            return certificate;
         }
 
         private static X509Certificate2 WithKey(byte[] der, RsaPrivateCrtKeyParameters key, object source)
@@ -203,12 +247,19 @@ namespace Saleschat.Mtls.Certificates
             {
                 if (!KeyMatch.Matches(certificate, key))
                 {
+                    // Both public keys are named: a CA's reply made from another key's CSR is the usual cause.
                     throw new SaleschatException(ErrorIds.CertificateKeyMismatch, ErrorKind.InvalidData,
-                        $"The private key does not belong to the certificate '{certificate.Subject}' ({certificate.Thumbprint}). Pass the key the certificate was made from.", source);
+                        $"The private key does not belong to the certificate '{certificate.Subject}' ({certificate.Thumbprint}): the certificate's public key is SHA256:{PublicKeySha256Of(der)}, the key's is SHA256:{RsaKeyConverter.PublicKeySha256(RsaKeyConverter.PublicOf(key))}. Pass the key the certificate (or the CSR it was issued from) was made from.", source);
                 }
 
                 return CertificateKeyJoin.Join(der, () => new X509CertificateParser().ReadCertificate(der), key);
             }
+        }
+
+        private static string PublicKeySha256Of(byte[] der)
+        {
+            var publicKey = new X509CertificateParser().ReadCertificate(der).GetPublicKey() as RsaKeyParameters;
+            return publicKey == null ? "(not RSA)" : RsaKeyConverter.PublicKeySha256(publicKey);
         }
 
         private static X509Certificate2 FromPfx(byte[] content, SecureString password, string path)

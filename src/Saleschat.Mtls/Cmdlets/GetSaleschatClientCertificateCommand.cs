@@ -24,6 +24,11 @@ namespace Saleschat.Mtls.Cmdlets
         [ValidateNotNullOrEmpty]
         public string KeyPath { get; set; }
 
+        // The CA certificates that issued the client certificate (PEM or PKCS#7), when the CA returned them in their own file.
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string ChainPath { get; set; }
+
         [Parameter(Mandatory = true, ParameterSetName = PemSet)]
         [ValidateNotNullOrEmpty]
         public string Pem { get; set; }
@@ -51,6 +56,7 @@ namespace Saleschat.Mtls.Cmdlets
                 X509Certificate2 certificate = Load();
                 WriteVerbose($"Loaded '{certificate.Subject}' ({certificate.Thumbprint}) from {ParameterSetName}; private key {(certificate.HasPrivateKey ? "attached" : "not given")}; expires {certificate.NotAfter.ToUniversalTime():u}.");
                 WarnAboutValidity(certificate);
+                WarnAboutChain(certificate);
                 WriteCertificate(certificate);
             });
         }
@@ -64,7 +70,7 @@ namespace Saleschat.Mtls.Cmdlets
                 case ThumbprintSet:
                     return ClientCertificateReader.FromStore(Thumbprint, StoreLocation);
                 default:
-                    return LoadFromFiles(ResolvePath(Path), ResolvePath(KeyPath), KeyPassword);
+                    return LoadFromFiles(ResolvePath(Path), ResolvePath(KeyPath), KeyPassword, ResolvePath(ChainPath));
             }
         }
 

@@ -152,7 +152,7 @@ namespace Saleschat.Mtls.Cmdlets
             if (!answer.Response.IsSuccess)
             {
                 // Through a refusing edge the error names the cause (certificate refused or expired, key rejected).
-                WriteError(ToApiErrorRecord(ApiError.From(answer.Response, _session.NotAfter)));
+                WriteError(ToApiErrorRecord(ApiError.From(answer.Response, _session.NotAfter, _session.MissingClientIssuer)));
                 return;
             }
 

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using Saleschat.Mtls.Certificates;
+using Saleschat.Mtls.Http;
 using Saleschat.Mtls.Secrets;
 using Saleschat.Mtls.Sessions;
 
@@ -53,6 +54,15 @@ namespace Saleschat.Mtls.Cmdlets
         [Parameter(ParameterSetName = FilesSet)]
         [Parameter(ParameterSetName = PemSet)]
         public SecureString KeyPassword { get; set; }
+
+        // The CA certificates that issued the client certificate, when the CA returned them in their own file.
+        [Parameter(ParameterSetName = FilesSet)]
+        [ValidateNotNullOrEmpty]
+        public string ChainPath { get; set; }
+
+        // Windows PowerShell 5.1 only: SChannel sends only the intermediates it finds in a store (ClientChainStore).
+        [Parameter]
+        public SwitchParameter AddIntermediatesToStore { get; set; }
 
         [Parameter(ParameterSetName = PemSet)]
         [ValidateNotNullOrEmpty]
@@ -116,6 +126,8 @@ namespace Saleschat.Mtls.Cmdlets
 
                 SaleschatSession session = SaleschatSession.Create(settings);
                 WarnAboutExpiry(session);
+                WarnAboutChain(session.Certificate);
+                SendChainFromStore(session.Certificate);
                 if (!session.HasApiKey)
                 {
                     WriteVerbose($"No API key given (-ApiKey or {ApiKeyVariable}): only Test-SaleschatMtls will work.");
@@ -138,7 +150,7 @@ namespace Saleschat.Mtls.Cmdlets
                 case CertificateSet:
                     return Certificate;
                 case FilesSet:
-                    X509Certificate2 loaded = LoadFromFiles(ResolvePath(CertificatePath), ResolvePath(KeyPath), KeyPassword);
+                    X509Certificate2 loaded = LoadFromFiles(ResolvePath(CertificatePath), ResolvePath(KeyPath), KeyPassword, ResolvePath(ChainPath));
                     if (KeyPath == null && !loaded.HasPrivateKey)
                     {
                         throw new Errors.SaleschatException(Errors.ErrorIds.CertificateHasNoPrivateKey, Errors.ErrorKind.InvalidArgument,
@@ -158,6 +170,35 @@ namespace Saleschat.Mtls.Cmdlets
                     }
 
                     return WithKeyPem(KeyPem ?? EnvironmentVariable(KeyVariable), key => ClientCertificateReader.FromPem(certificatePem, key, KeyPassword));
+            }
+        }
+
+        /// <summary>
+        /// Where the runtime cannot send a chain from memory (Windows PowerShell 5.1), says so, and with
+        /// -AddIntermediatesToStore puts the intermediates where SChannel looks for them.
+        /// </summary>
+        private void SendChainFromStore(X509Certificate2 certificate)
+        {
+            X509Certificate2[] issuers = ClientChains.Of(certificate);
+            if (issuers.Length == 0 || ClientChainSender.SendsFromMemory)
+            {
+                if (AddIntermediatesToStore)
+                {
+                    WriteVerbose("-AddIntermediatesToStore changed nothing: this PowerShell sends the chain read with the certificate from memory.");
+                }
+
+                return;
+            }
+
+            if (!AddIntermediatesToStore)
+            {
+                WriteWarning(ClientChainStore.Advice(issuers));
+                return;
+            }
+
+            foreach (X509Certificate2 added in ClientChainStore.AddIntermediates(issuers))
+            {
+                WriteVerbose($"Added the intermediate CA '{added.Subject}' ({added.Thumbprint}) to CurrentUser\\Intermediate Certification Authorities.");
             }
         }
 

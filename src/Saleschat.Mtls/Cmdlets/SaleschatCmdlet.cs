@@ -116,11 +116,11 @@ namespace Saleschat.Mtls.Cmdlets
         /// A certificate and key from files. A pair left mismatched by an interrupted rotation says so,
         /// and how to finish it, instead of only "the key does not belong to the certificate".
         /// </summary>
-        protected static X509Certificate2 LoadFromFiles(string certificatePath, string keyPath, System.Security.SecureString password)
+        protected static X509Certificate2 LoadFromFiles(string certificatePath, string keyPath, System.Security.SecureString password, string chainPath = null)
         {
             try
             {
-                return Certificates.ClientCertificateReader.FromFiles(certificatePath, keyPath, password);
+                return Certificates.ClientCertificateReader.FromFiles(certificatePath, keyPath, password, chainPath: chainPath);
             }
             catch (SaleschatException ex) when (ex.ErrorId == ErrorIds.CertificateKeyMismatch && keyPath != null
                 && File.Exists(new Rotation.RotationPaths(certificatePath, keyPath).JournalPath))
@@ -128,6 +128,15 @@ namespace Saleschat.Mtls.Cmdlets
                 throw new SaleschatException(ErrorIds.CertificateKeyMismatch, ex.Kind,
                     ex.Message + $" A certificate rotation of this pair was interrupted: run Complete-SaleschatCertificateRotation -CertificatePath '{certificatePath}' -KeyPath '{keyPath}' to finish it (it needs no session).",
                     ex.Target, ex);
+            }
+        }
+
+        /// <summary>What is wrong with the CA certificates read with <paramref name="certificate"/> (expired, not a CA…), as warnings.</summary>
+        protected void WarnAboutChain(X509Certificate2 certificate)
+        {
+            foreach (string problem in Certificates.ChainInspector.Problems(certificate, Certificates.ClientChains.Of(certificate), DateTime.UtcNow))
+            {
+                WriteWarning(problem);
             }
         }
 

@@ -26,6 +26,10 @@ namespace Saleschat.Mtls.Cmdlets
         [ValidateNotNullOrEmpty]
         public string Path { get; set; }
 
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        public string ChainPath { get; set; }
+
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string KeyPath { get; set; }
@@ -47,7 +51,7 @@ namespace Saleschat.Mtls.Cmdlets
                 string keyPath = ResolvePath(KeyPath);
                 RsaPrivateCrtKeyParameters key = keyPath == null ? null : ClientCertificateReader.ReadKeyFile(keyPath, KeyPassword);
                 // The file alone, without the key: a key that does not match is a failed check here, not an error.
-                X509Certificate2 certificate = Certificate ?? ClientCertificateReader.FromFiles(ResolvePath(Path), null, KeyPassword);
+                X509Certificate2 certificate = Certificate ?? ClientCertificateReader.FromFiles(ResolvePath(Path), null, KeyPassword, chainPath: ResolvePath(ChainPath));
                 CertificateTestResult result = new CertificateRequirements().Check(certificate, key, keyPath, MinimumDaysValid, DateTime.UtcNow);
                 foreach (CertificateCheck check in result.Checks)
                 {

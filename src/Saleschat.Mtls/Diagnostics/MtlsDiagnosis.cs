@@ -19,5 +19,8 @@ namespace Saleschat.Mtls
 
         /// <summary>The server's certificate does not name the host asked for, even when its CA was given.</summary>
         ServerNameMismatch,
+
+        /// <summary>A CA-issued certificate was refused, and what the module sends does not reach a self-signed root.</summary>
+        ClientChainIncomplete,
     }
 }

@@ -57,11 +57,11 @@ namespace Saleschat.Mtls.Diagnostics
                 result.StatusCode = response.StatusCode;
                 result.Body = ServerText.Clean(response.Body, ServerText.MessageLimit, keepLines: true);
                 result.HttpVersion = response.HttpVersion;
-                return FromResponse(result, response, certificate.NotAfter, session.HasApiKey);
+                return FromResponse(result, response, certificate.NotAfter, session.HasApiKey, session.MissingClientIssuer);
             }
             catch (TransportException ex)
             {
-                return FromFailure(result, ex, certificate);
+                return FromFailure(result, ex, certificate, session.MissingClientIssuer);
             }
             catch (SaleschatException ex)
             {
@@ -73,7 +73,7 @@ namespace Saleschat.Mtls.Diagnostics
             }
         }
 
-        private static MtlsTestResult FromResponse(MtlsTestResult result, ApiResponse response, DateTime notAfter, bool hasApiKey)
+        private static MtlsTestResult FromResponse(MtlsTestResult result, ApiResponse response, DateTime notAfter, bool hasApiKey, string missingIssuer)
         {
             if (response.StatusCode == 200 && (response.Body ?? string.Empty).Trim() == ExpectedBody)
             {
@@ -93,7 +93,7 @@ namespace Saleschat.Mtls.Diagnostics
                 case RefusalKind.ClientCertificate:
                     string page = ResponseRefusal.NginxPageTitle(response.Body);
                     string said = page != null ? $"HTTP {response.StatusCode} '{page}'" : $"HTTP {response.StatusCode}";
-                    return ExpiredNow(notAfter) ? Expired(result, notAfter, said) : Refused(result, said);
+                    return ExpiredNow(notAfter) ? Expired(result, notAfter, said) : Refused(result, said, missingIssuer);
             }
 
             if (response.StatusCode == 404)
@@ -106,7 +106,7 @@ namespace Saleschat.Mtls.Diagnostics
                 $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, keepLines: false)}. Is -BaseUri Saleschat's mTLS host?");
         }
 
-        private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+        private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, string missingIssuer)
         {
             switch (ex.Failure)
             {
@@ -114,7 +114,7 @@ namespace Saleschat.Mtls.Diagnostics
                 case FailureKind.ConnectionClosed:
                     string alert = FailureClassifier.AlertName(ex);
                     string said = alert != null ? "TLS alert " + alert.Replace('_', ' ') : ex.Failure == FailureKind.ConnectionClosed ? "connection closed after the handshake" : "TLS refusal";
-                    return ExpiredNow(certificate.NotAfter) || alert == "certificate_expired" ? Expired(result, certificate.NotAfter, said) : Refused(result, said);
+                    return ExpiredNow(certificate.NotAfter) || alert == "certificate_expired" ? Expired(result, certificate.NotAfter, said) : Refused(result, said, missingIssuer);
                 case FailureKind.ClientKeyUnusable:
                     return Diagnose(result, MtlsDiagnosis.NoPrivateKey, ex.Message);
                 case FailureKind.ServerCertificateUntrusted:
@@ -134,8 +134,10 @@ namespace Saleschat.Mtls.Diagnostics
             }
         }
 
-        private static MtlsTestResult Refused(MtlsTestResult result, string said) =>
-            Diagnose(result, MtlsDiagnosis.ClientCertificateRefused,
+        private static MtlsTestResult Refused(MtlsTestResult result, string said, string missingIssuer) =>
+            missingIssuer != null
+            ? Diagnose(result, MtlsDiagnosis.ClientChainIncomplete, ClientChainAdvice.Sentence(said, missingIssuer))
+            : Diagnose(result, MtlsDiagnosis.ClientCertificateRefused,
                 $"The server refused the client certificate ({said}). Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment ({result.Uri.Host}), then test again; UAT and Production keep separate lists." + TlsPlatform.ClientCertificateAdvice(null));
 
         private static bool ExpiredNow(DateTime notAfter) => notAfter.ToUniversalTime() < DateTime.UtcNow;

@@ -39,6 +39,8 @@ namespace Saleschat.Mtls.Errors
         public const string InvalidValidityDays = nameof(InvalidValidityDays);
         public const string PfxPasswordRequired = nameof(PfxPasswordRequired);
         public const string KeyStoreUnavailable = nameof(KeyStoreUnavailable);
+        public const string ChainDoesNotMatchCertificate = nameof(ChainDoesNotMatchCertificate);
+        public const string ChainFileNotFound = nameof(ChainFileNotFound);
 
         // Sessions and calls
         public const string AuthorizationHeaderNotAllowed = nameof(AuthorizationHeaderNotAllowed);
@@ -65,6 +67,7 @@ namespace Saleschat.Mtls.Errors
         public const string InvalidApiKey = nameof(InvalidApiKey);
         public const string ResponseTooLarge = nameof(ResponseTooLarge);
         public const string SessionClosed = nameof(SessionClosed);
+        public const string ClientChainIncomplete = nameof(ClientChainIncomplete);
 
         // Rotation
         public const string NextCertificateNotAccepted = nameof(NextCertificateNotAccepted);

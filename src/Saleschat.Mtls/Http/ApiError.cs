@@ -41,7 +41,8 @@ namespace Saleschat.Mtls.Http
         /// </summary>
         /// <param name="response">The answer.</param>
         /// <param name="certificateNotAfter">The client certificate's expiry: a refusal after it says "expired".</param>
-        public static ApiError From(ApiResponse response, DateTime certificateNotAfter)
+        /// <param name="missingIssuer">The issuer missing from the client chain as sent (a refusal then says so), or null.</param>
+        public static ApiError From(ApiResponse response, DateTime certificateNotAfter, string missingIssuer = null)
         {
             ApiError plain = From(response);
             string target = $"{response.Method} {response.Uri}";
@@ -56,6 +57,12 @@ namespace Saleschat.Mtls.Http
                     {
                         return new ApiError(ErrorIds.CertificateExpired, kind,
                             $"{target}: the server refused the client certificate, which expired on {certificateNotAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture)} ({said}). Make and upload a new one, then rotate to it (Start-SaleschatCertificateRotation).",
+                            response, plain.SaleschatCode, plain.SaleschatMessage, plain.Description);
+                    }
+
+                    if (missingIssuer != null)
+                    {
+                        return new ApiError(ErrorIds.ClientChainIncomplete, kind, $"{target}: " + ClientChainAdvice.Text(said, missingIssuer),
                             response, plain.SaleschatCode, plain.SaleschatMessage, plain.Description);
                     }
 

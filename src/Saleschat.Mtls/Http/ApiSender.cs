@@ -227,6 +227,14 @@ namespace Saleschat.Mtls.Http
                     request.Uri, attempt, ex);
             }
 
+            string missingIssuer = _transports.Current.MissingClientIssuer;
+            if (failure == FailureKind.ClientCertificateRefused && missingIssuer != null)
+            {
+                return new TransportException(Errors.ErrorIds.ClientChainIncomplete, failure,
+                    $"{request.Method} {request.Uri}: " + ClientChainAdvice.Text(ClientChainAdvice.Said(FailureClassifier.AlertName(ex)), missingIssuer),
+                    request.Uri, attempt, ex);
+            }
+
             return new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, ex);
         }
 

@@ -51,6 +51,9 @@ namespace Saleschat.Mtls.Http
                 MaxConnectionsPerServer = maxConnections,
             };
             handler.ClientCertificates.Add(clientCertificate);
+            X509Certificate2[] issuers = Certificates.ClientChains.Of(clientCertificate);
+            SendsChain = ClientChainSender.Apply(handler, clientCertificate, issuers);
+            MissingClientIssuer = Certificates.ChainAssembler.MissingIssuer(clientCertificate, ClientChainSender.Sent(issuers, SendsChain));
 
             // Always our own callback, even with no extra CA: on .NET Framework, HttpClientHandler sets the request's
             // callback only when this one is non-null (referencesource System/net/System/Net/Http/HttpClientHandler.cs,
@@ -67,6 +70,15 @@ namespace Saleschat.Mtls.Http
 
         /// <summary>When the client certificate expires: a refusal after that says "expired", not "not uploaded".</summary>
         public DateTime ClientCertificateNotAfter { get; }
+
+        /// <summary>True when the client certificate's intermediates are sent from memory in every handshake.</summary>
+        public bool SendsChain { get; }
+
+        /// <summary>
+        /// The issuer a server would still need to reach a self-signed root from what this pool sends (the leaf and the
+        /// intermediates on the wire), or null (complete, or a self-signed certificate): a refusal then names it.
+        /// </summary>
+        public string MissingClientIssuer { get; }
 
         /// <summary>Whether the server's certificate was last refused for its name (the CA given for it may be right).</summary>
         public bool ServerNameMismatched => _validator?.LastRefusalWasNameMismatch == true;

@@ -56,6 +56,9 @@ namespace Saleschat.Mtls
 
         public bool HasApiKey => _settings.ApiKey != null;
 
+        /// <summary>The issuer missing from the chain the current pool sends (see MtlsTransport.MissingClientIssuer), or null.</summary>
+        internal string MissingClientIssuer => System.Threading.Volatile.Read(ref _state).Transport.MissingClientIssuer;
+
         public X509Certificate2 ServerCertificateAuthority => _settings.ServerCertificateAuthority;
 
         public int TimeoutSec => _settings.TimeoutSec;
