@@ -84,10 +84,11 @@ namespace Saleschat.Mtls.Certificates
                     store.Load(stream, password ?? new char[0]);
                 }
 
+                // Aliases lists the key entries only; the CA certificates are reached through each key's chain, which
+                // BouncyCastle builds from the PFX's certificate bags (by authority key id, else by issuer name).
                 foreach (string alias in store.Aliases)
                 {
-                    X509CertificateEntry entry = store.GetCertificate(alias);
-                    if (entry != null)
+                    foreach (X509CertificateEntry entry in store.GetCertificateChain(alias) ?? new X509CertificateEntry[0])
                     {
                         certificates.Add(entry.Certificate.GetEncoded());
                         Bound(certificates);

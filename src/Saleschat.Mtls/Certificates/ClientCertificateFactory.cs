@@ -23,14 +23,24 @@ namespace Saleschat.Mtls.Certificates
             return CertificateKeyJoin.Join(certificate, key);
         }
 
-        public static void WritePublicPem(byte[] der, string path, bool overwrite)
+        /// <param name="der">The certificate.</param>
+        /// <param name="path">The file to write.</param>
+        /// <param name="overwrite">-Force: replace an existing certificate (never a key file).</param>
+        /// <param name="chain">CA certificates to write after it (a full-chain PEM), or null.</param>
+        public static void WritePublicPem(byte[] der, string path, bool overwrite, X509Certificate2[] chain = null)
         {
             if (overwrite)
             {
                 ThrowIfPrivateKeyFile(path);
             }
 
-            byte[] pem = Encoding.ASCII.GetBytes(CertificatePem.Encode(der));
+            var text = new StringBuilder(CertificatePem.Encode(der));
+            foreach (X509Certificate2 issuer in chain ?? new X509Certificate2[0])
+            {
+                text.Append(CertificatePem.Encode(issuer.RawData));
+            }
+
+            byte[] pem = Encoding.ASCII.GetBytes(text.ToString());
             new AtomicFileWriter().Write(path, pem, ownerOnly: false, overwrite: overwrite, existsErrorId: ErrorIds.CertificateFileExists);
         }
 

@@ -184,8 +184,8 @@ namespace Saleschat.Mtls.Certificates
 
         private static X509Certificate2 FromPemText(string text, string keyPem, SecureString password, object certificateSource, object keySource, List<byte[]> extra)
         {
-            List<byte[]> certificates = CertificatePem.FirstCertificateDer(text) == null ? null : CertificateBundle.FromPem(text);
-            if (certificates == null || certificates.Count == 0)
+            List<byte[]> certificates = CertificateBundle.FromPem(text);
+            if (certificates.Count == 0)
             {
                 throw InvalidCertificate(certificateSource, CertificatePem.WhyNoCertificate(text));
             }

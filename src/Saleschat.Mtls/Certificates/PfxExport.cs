@@ -14,7 +14,8 @@ namespace Saleschat.Mtls.Certificates
     /// <summary>Writes a certificate and its private key as a password-protected PFX, owner-only.</summary>
     public static class PfxExport
     {
-        public static void Write(X509Certificate2 certificate, string path, SecureString password, bool legacyEncryption, bool overwrite)
+        /// <param name="includeChain">Also write the CA certificates read with the certificate (ClientChains).</param>
+        public static void Write(X509Certificate2 certificate, string path, SecureString password, bool legacyEncryption, bool overwrite, bool includeChain = false)
         {
             if (password == null || password.Length == 0)
             {
@@ -24,7 +25,11 @@ namespace Saleschat.Mtls.Certificates
 
             RsaPrivateCrtKeyParameters key = PrivateKeyOf(certificate);
             var bcCertificate = new X509CertificateParser().ReadCertificate(certificate.RawData);
-            byte[] pfx = SecretText.Use(password, chars => Pkcs12Bridge.ToPfx(bcCertificate, key, chars, legacyEncryption));
+            var parser = new X509CertificateParser();
+            Org.BouncyCastle.X509.X509Certificate[] chain = includeChain
+                ? Array.ConvertAll(ClientChains.Of(certificate), issuer => parser.ReadCertificate(issuer.RawData))
+                : null;
+            byte[] pfx = SecretText.Use(password, chars => Pkcs12Bridge.ToPfx(bcCertificate, key, chars, legacyEncryption, chain));
             new AtomicFileWriter().Write(path, pfx, ownerOnly: true, overwrite: overwrite, existsErrorId: ErrorIds.OutputFileExists);
         }
 

@@ -68,7 +68,8 @@ namespace Saleschat.Mtls.Certificates
         /// <paramref name="legacyEncryption"/> 3DES-SHA1, which Windows Server 2016 and older can import.
         /// BouncyCastle's own default (RC2-40 for certificates) cannot be read by OpenSSL 3, so both are explicit.
         /// </summary>
-        public static byte[] ToPfx(BcCertificate certificate, AsymmetricKeyParameter privateKey, char[] password, bool legacyEncryption)
+        /// <param name="chain">The CA certificates to carry beside the key's certificate (leaf's issuer first), or null.</param>
+        public static byte[] ToPfx(BcCertificate certificate, AsymmetricKeyParameter privateKey, char[] password, bool legacyEncryption, BcCertificate[] chain = null)
         {
             var builder = new Pkcs12StoreBuilder();
             if (legacyEncryption)
@@ -82,7 +83,7 @@ namespace Saleschat.Mtls.Certificates
                        .SetCertAlgorithm(NistObjectIdentifiers.IdAes256Cbc, PkcsObjectIdentifiers.IdHmacWithSha256);
             }
 
-            return Save(builder, certificate, privateKey, password);
+            return Save(builder, certificate, privateKey, password, chain);
         }
 
         /// <summary>
@@ -113,7 +114,7 @@ namespace Saleschat.Mtls.Certificates
             return null;
         }
 
-        private static byte[] Save(Pkcs12StoreBuilder builder, BcCertificate certificate, AsymmetricKeyParameter privateKey, char[] password)
+        private static byte[] Save(Pkcs12StoreBuilder builder, BcCertificate certificate, AsymmetricKeyParameter privateKey, char[] password, BcCertificate[] chain = null)
         {
             // A new alias (BouncyCastle writes it as the bags' friendlyName) for every build: Windows may derive the
             // key container from the PFX's friendlyName, so one fixed name let parallel imports share a container that
@@ -130,7 +131,13 @@ namespace Saleschat.Mtls.Certificates
             };
 
             Pkcs12Store store = builder.Build();
-            store.SetKeyEntry(alias, new AsymmetricKeyEntry(privateKey, attributes), new[] { new X509CertificateEntry(certificate) });
+            var entries = new List<X509CertificateEntry> { new X509CertificateEntry(certificate) };
+            foreach (BcCertificate issuer in chain ?? new BcCertificate[0])
+            {
+                entries.Add(new X509CertificateEntry(issuer));
+            }
+
+            store.SetKeyEntry(alias, new AsymmetricKeyEntry(privateKey, attributes), entries.ToArray());
             using (var stream = new MemoryStream())
             {
                 store.Save(stream, password, new SecureRandom());

@@ -33,6 +33,10 @@ namespace Saleschat.Mtls.Cmdlets
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        // The CA certificates read with the certificate (a full-chain PEM, -ChainPath, .p7b or PFX) follow it.
+        [Parameter]
+        public SwitchParameter IncludeChain { get; set; }
+
         protected override void ProcessRecord()
         {
             RunForItem(() =>
@@ -45,15 +49,26 @@ namespace Saleschat.Mtls.Cmdlets
                 else if (path == null)
                 {
                     // The text to paste in Settings > mTLS, or to pipe to a file or clipboard.
-                    WriteObject(CertificatePem.Encode(Certificate.RawData));
+                    WriteObject(PublicPem());
                 }
                 else if (ShouldProcess(path, "Write public certificate PEM"))
                 {
-                    ClientCertificateFactory.WritePublicPem(Certificate.RawData, path, Force);
+                    ClientCertificateFactory.WritePublicPem(Certificate.RawData, path, Force, IncludeChain ? ClientChains.Of(Certificate) : null);
                     WriteVerbose($"Wrote the public certificate of '{Certificate.Subject}' to '{path}'. No private key was written.");
                     WriteFileItem(path);
                 }
             });
+        }
+
+        private string PublicPem()
+        {
+            var pem = new System.Text.StringBuilder(CertificatePem.Encode(Certificate.RawData));
+            foreach (X509Certificate2 issuer in IncludeChain ? ClientChains.Of(Certificate) : new X509Certificate2[0])
+            {
+                pem.Append(CertificatePem.Encode(issuer.RawData));
+            }
+
+            return pem.ToString();
         }
 
         private void ExportPfx(string path)
@@ -66,7 +81,7 @@ namespace Saleschat.Mtls.Cmdlets
 
             if (ShouldProcess(path, $"Write password-protected PFX with the private key ({(LegacyEncryption ? "3DES, legacy" : "AES-256")})"))
             {
-                PfxExport.Write(Certificate, path, KeyPassword, LegacyEncryption, Force);
+                PfxExport.Write(Certificate, path, KeyPassword, LegacyEncryption, Force, IncludeChain);
                 WriteVerbose($"Wrote the PFX of '{Certificate.Subject}' to '{path}' (owner-only).");
                 WriteFileItem(path);
             }
