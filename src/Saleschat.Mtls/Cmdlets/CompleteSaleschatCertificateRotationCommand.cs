@@ -16,6 +16,16 @@ namespace Saleschat.Mtls.Cmdlets
         [ValidateNotNull]
         public SaleschatSession Session { get; set; }
 
+        /// <summary>The CA's reply to the next key's CSR (Start-SaleschatCertificateRotation -CertificateRequest).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string IssuedCertificatePath { get; set; }
+
+        /// <summary>The issuing CA certificates, when the CA returned them apart from the certificate.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ChainPath { get; set; }
+
         protected override void ProcessRecord()
         {
             RunTerminating(() =>
@@ -41,10 +51,17 @@ namespace Saleschat.Mtls.Cmdlets
                         else
                         {
                             session = ResolveSession(Session);
-                            next = rotations.LoadNext(paths, KeyPassword);
-                            if (!ShouldProcess(paths.CertificatePath, $"Promote {next.Thumbprint} from '{paths.NextCertificatePath}', keeping the current pair as '{paths.PreviousCertificatePath}'"))
+                            next = IssuedCertificatePath != null
+                                ? rotations.ReadIssued(paths, ResolvePath(IssuedCertificatePath), ResolvePath(ChainPath), KeyPassword)
+                                : rotations.LoadNext(paths, KeyPassword);
+                            if (!ShouldProcess(paths.CertificatePath, $"Promote {next.Thumbprint} from '{IssuedCertificatePath ?? paths.NextCertificatePath}', keeping the current pair as '{paths.PreviousCertificatePath}'"))
                             {
                                 return;
+                            }
+
+                            if (IssuedCertificatePath != null)
+                            {
+                                rotations.AcceptIssued(paths, next);
                             }
 
                             ProveAccepted(session, next, paths);

@@ -11,6 +11,10 @@ namespace Saleschat.Mtls.Cmdlets
         [ValidateSet("2048", "4096")]
         public int KeySize { get; set; }
 
+        /// <summary>Make the next key's CSR for the enterprise CA (client.next.csr) instead of a self-signed certificate.</summary>
+        [Parameter]
+        public SwitchParameter CertificateRequest { get; set; }
+
         [Parameter]
         public int ValidityDays { get; set; } = Certificates.ClientCertificateBuilder.DefaultValidityDays;
 
@@ -21,12 +25,12 @@ namespace Saleschat.Mtls.Cmdlets
                 Keys.PrivateKeyPem.ThrowIfEmpty(KeyPassword, "-KeyPassword");
                 RotationPaths paths = ResolvePaths();
                 RotationService.RefuseCombinedPem(paths);
-                if (!ShouldProcess(paths.NextKeyPath, $"Make the next key and certificate beside '{paths.CertificatePath}' (or return the pending ones)"))
+                if (!ShouldProcess(paths.NextKeyPath, $"Make the next key and {(CertificateRequest ? "its certificate signing request" : "certificate")} beside '{paths.CertificatePath}' (or return the pending ones)"))
                 {
                     return;
                 }
 
-                CertificateRotation rotation = new RotationService().Start(paths, KeyPassword, KeySize == 0 ? (int?)null : KeySize, ValidityDays);
+                CertificateRotation rotation = new RotationService().Start(paths, KeyPassword, KeySize == 0 ? (int?)null : KeySize, ValidityDays, CertificateRequest);
                 WriteVerbose(rotation.NextStep);
                 WriteObject(rotation);
             });

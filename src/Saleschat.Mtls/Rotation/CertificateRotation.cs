@@ -17,6 +17,7 @@ namespace Saleschat.Mtls
             NextKeyPath = paths.NextKeyPath;
             PreviousCertificatePath = paths.PreviousCertificatePath;
             PreviousKeyPath = paths.PreviousKeyPath;
+            RequestPath = next == null ? paths.NextRequestPath : null;
             Pem = pem;
             NextStep = nextStep;
         }
@@ -26,7 +27,7 @@ namespace Saleschat.Mtls
         /// <summary>The certificate in use at CertificatePath (after completion: the new one).</summary>
         public X509Certificate2 CurrentCertificate { get; }
 
-        /// <summary>The certificate to upload (pending) or just promoted (completed).</summary>
+        /// <summary>The certificate to upload (pending) or just promoted (completed); null while a CA has the CSR.</summary>
         public X509Certificate2 NextCertificate { get; }
 
         public string CertificatePath { get; }
@@ -41,7 +42,10 @@ namespace Saleschat.Mtls
 
         public string PreviousKeyPath { get; }
 
-        /// <summary>The public PEM of the next certificate: what to upload or paste in Settings > mTLS.</summary>
+        /// <summary>The next key's CSR to send to the CA (a rotation started with -CertificateRequest), else null.</summary>
+        public string RequestPath { get; }
+
+        /// <summary>The public PEM of the next certificate: what to upload or paste in Settings > mTLS (with -CertificateRequest: the CSR).</summary>
         public string Pem { get; }
 
         /// <summary>What a person should do now.</summary>

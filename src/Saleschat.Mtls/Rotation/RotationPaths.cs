@@ -15,6 +15,7 @@ namespace Saleschat.Mtls.Rotation
             NextCertificatePath = WithTag(certificatePath, "next");
             NextKeyPath = WithTag(keyPath, "next");
             PreviousCertificatePath = WithTag(certificatePath, "previous");
+            NextRequestPath = Path.Combine(Path.GetDirectoryName(certificatePath) ?? ".", Path.GetFileNameWithoutExtension(certificatePath) + ".next.csr");
             PreviousKeyPath = WithTag(keyPath, "previous");
             JournalPath = Path.Combine(Path.GetDirectoryName(certificatePath) ?? ".", Path.GetFileNameWithoutExtension(certificatePath) + ".rotation");
             LockPath = JournalPath + ".lock";
@@ -29,6 +30,9 @@ namespace Saleschat.Mtls.Rotation
         public string NextKeyPath { get; }
 
         public string PreviousCertificatePath { get; }
+
+        /// <summary>The next key's certificate signing request, when the next certificate comes from a CA (client.next.csr).</summary>
+        public string NextRequestPath { get; }
 
         public string PreviousKeyPath { get; }
 

@@ -41,7 +41,12 @@ namespace Saleschat.Mtls.Rotation
         /// <summary>Holds the pair's lock: Start takes it itself; Complete's cmdlet holds it across proof and promotion.</summary>
         public RotationLock Lock(RotationPaths paths) => RotationLock.Acquire(paths, _lockWait);
 
-        public CertificateRotation Start(RotationPaths paths, SecureString password, int? keySize, int validityDays)
+        /// <param name="paths">The pair's files.</param>
+        /// <param name="password">The keys' password, if they are encrypted.</param>
+        /// <param name="keySize">The next key's size (default: the current one's).</param>
+        /// <param name="validityDays">The next self-signed certificate's validity.</param>
+        /// <param name="certificateRequest">Make the next key's CSR for the enterprise CA instead of a self-signed certificate.</param>
+        public CertificateRotation Start(RotationPaths paths, SecureString password, int? keySize, int validityDays, bool certificateRequest = false)
         {
             RefuseCombinedPem(paths);
             using (Lock(paths))
@@ -63,6 +68,11 @@ namespace Saleschat.Mtls.Rotation
                     // A certificate left without its key (or planted) cannot match a new key: it is replaced unread.
                     nextKey = RsaKeyGenerator.Generate(keySize ?? KeySizeOf(current));
                     WriteNextKey(nextKey, paths, password);
+                }
+
+                if (certificateRequest && next == null)
+                {
+                    return PendingRequest(paths, current, WriteNextRequest(paths, nextKey, current));
                 }
 
                 next = next ?? CreateNextCertificate(paths, nextKey, current, validityDays);
@@ -148,6 +158,7 @@ namespace Saleschat.Mtls.Rotation
                 _afterStep("certificate");
                 File.Delete(paths.NextKeyPath);
                 File.Delete(paths.NextCertificatePath);
+                File.Delete(paths.NextRequestPath);
                 _afterStep("cleanup");
             }
 
@@ -168,6 +179,36 @@ namespace Saleschat.Mtls.Rotation
 
             return new CertificateRotation(RotationState.Completed, paths, current, current, CertificatePem.Encode(current.RawData),
                 $"Done: {Path.GetFileName(paths.CertificatePath)} is now {current.Thumbprint} (expires {current.NotAfter:yyyy-MM-dd}). The old certificate {previousThumbprint} is kept as {Path.GetFileName(paths.PreviousCertificatePath)}; remove it from Settings > mTLS once nothing uses it.");
+        }
+
+        /// <summary>
+        /// The CA's reply for the pending next key (a full-chain PEM, a .p7b, or a certificate with <paramref name="chainPath"/>),
+        /// read and checked against that key; nothing is written (see <see cref="AcceptIssued"/>).
+        /// </summary>
+        public X509Certificate2 ReadIssued(RotationPaths paths, string issuedPath, string chainPath, SecureString password)
+        {
+            if (!File.Exists(paths.NextKeyPath))
+            {
+                throw new SaleschatException(ErrorIds.NoPendingRotation, ErrorKind.ObjectNotFound,
+                    $"There is no pending next key for '{paths.CertificatePath}' ({Path.GetFileName(paths.NextKeyPath)} is missing), so '{issuedPath}' cannot be its certificate. Run Start-SaleschatCertificateRotation -CertificateRequest first.",
+                    issuedPath);
+            }
+
+            // The next key is vouched for as every rotation file is; the CA's reply is public data from elsewhere.
+            ClientCertificateReader.ReadKeyFile(paths.NextKeyPath, password, Vouch);
+            return ClientCertificateReader.FromFiles(issuedPath, paths.NextKeyPath, password, chainPath: chainPath);
+        }
+
+        /// <summary>Stores the CA's reply as the next certificate (leaf, then its chain: a full-chain PEM), owner-only until promoted.</summary>
+        public void AcceptIssued(RotationPaths paths, X509Certificate2 issued)
+        {
+            var pem = new StringBuilder(CertificatePem.Encode(issued.RawData));
+            foreach (X509Certificate2 issuer in ClientChains.Of(issued))
+            {
+                pem.Append(CertificatePem.Encode(issuer.RawData));
+            }
+
+            _writer.Write(paths.NextCertificatePath, Encoding.ASCII.GetBytes(pem.ToString()), ownerOnly: true, overwrite: true, existsErrorId: ErrorIds.CertificateFileExists);
         }
 
         /// <summary>
@@ -233,6 +274,15 @@ namespace Saleschat.Mtls.Rotation
             _writer.Write(paths.NextCertificatePath, Encoding.ASCII.GetBytes(CertificatePem.Encode(next.RawData)), ownerOnly: true, overwrite: true, existsErrorId: ErrorIds.CertificateFileExists);
             return next;
         }
+
+        private CertificateSigningRequest WriteNextRequest(RotationPaths paths, RsaPrivateCrtKeyParameters nextKey, X509Certificate2 current) =>
+            // The same subject as the current certificate; the CSR is public, and rewritten as is on a rerun (PKCS#1 v1.5
+            // signatures are deterministic, so the same key gives the same bytes).
+            CertificateRequestFactory.Create(nextKey, CertificateSubject.FromDistinguishedName(current.SubjectName.RawData), paths.NextRequestPath, overwrite: true);
+
+        private static CertificateRotation PendingRequest(RotationPaths paths, X509Certificate2 current, CertificateSigningRequest request) =>
+            new CertificateRotation(RotationState.Pending, paths, current, null, request.Pem,
+                $"Send {Path.GetFileName(paths.NextRequestPath)} (or Pem) to your CA for a client certificate. When it returns the certificate (a full-chain PEM, a .p7b, or the certificate and its chain), run Complete-SaleschatCertificateRotation -CertificatePath '{paths.CertificatePath}' -KeyPath '{paths.KeyPath}' -IssuedCertificatePath <the reply> [-ChainPath <chain>].");
 
         private RotationJournal BeginJournal(RotationPaths paths, X509Certificate2 next)
         {
