@@ -27,21 +27,10 @@ namespace Saleschat.Mtls.Http
     /// </remarks>
     public static class ClientChainSender
     {
-        private static readonly Type ContextType = Type.GetType("System.Net.Security.SslStreamCertificateContext, System.Net.Security", throwOnError: false);
-
-        private static readonly MethodInfo CreateContext = ContextType?.GetMethod(
-            "Create", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(X509Certificate2), typeof(X509Certificate2Collection), typeof(bool) }, null);
-
-        private static readonly FieldInfo UnderlyingHandler = typeof(HttpClientHandler)
-            .GetFields(BindingFlags.NonPublic | BindingFlags.Instance)
-            .FirstOrDefault(field => field.FieldType.FullName == "System.Net.Http.SocketsHttpHandler");
-
-        private static readonly PropertyInfo SslOptions = UnderlyingHandler?.FieldType.GetProperty("SslOptions");
-
-        private static readonly PropertyInfo ClientCertificateContext = SslOptions?.PropertyType.GetProperty("ClientCertificateContext");
+        private static readonly Members Found = Members.Find();
 
         /// <summary>True where this runtime can send a chain from memory (PowerShell 7.4+ on .NET 8+).</summary>
-        public static bool SendsFromMemory { get; } = !TlsPlatform.IsNetFramework && CreateContext != null && ClientCertificateContext != null;
+        public static bool SendsFromMemory { get; } = !TlsPlatform.IsNetFramework && Found != null;
 
         /// <summary>
         /// The issuers that reach the wire: all of them where the chain is sent from memory; on .NET Framework those
@@ -70,7 +59,7 @@ namespace Saleschat.Mtls.Http
                 return false;
             }
 
-            object options = SslOptions.GetValue(UnderlyingHandler.GetValue(handler));
+            object options = Found.SslOptions.GetValue(Found.UnderlyingHandler.GetValue(handler));
             if (options == null)
             {
                 return false;
@@ -86,14 +75,47 @@ namespace Saleschat.Mtls.Http
 
             try
             {
-                object context = CreateContext.Invoke(null, new object[] { certificate, additional, true });
-                ClientCertificateContext.SetValue(options, context);
+                object context = Found.CreateContext.Invoke(null, new object[] { certificate, additional, true });
+                Found.ClientCertificateContext.SetValue(options, context);
                 return true;
             }
             catch (TargetInvocationException ex) when (ex.InnerException != null)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
                 throw;
+            }
+        }
+
+        /// <summary>The run-time members, all found or none (null): a lookup that fails must never fail a session.</summary>
+        private sealed class Members
+        {
+            public MethodInfo CreateContext;
+            public FieldInfo UnderlyingHandler;
+            public PropertyInfo SslOptions;
+            public PropertyInfo ClientCertificateContext;
+
+            public static Members Find()
+            {
+                try
+                {
+                    Type contextType = Type.GetType("System.Net.Security.SslStreamCertificateContext, System.Net.Security", throwOnError: false);
+                    var found = new Members
+                    {
+                        CreateContext = contextType?.GetMethod(
+                            "Create", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(X509Certificate2), typeof(X509Certificate2Collection), typeof(bool) }, null),
+                        UnderlyingHandler = typeof(HttpClientHandler)
+                            .GetFields(BindingFlags.NonPublic | BindingFlags.Instance)
+                            .FirstOrDefault(field => field.FieldType.FullName == "System.Net.Http.SocketsHttpHandler"),
+                    };
+                    found.SslOptions = found.UnderlyingHandler?.FieldType.GetProperty("SslOptions");
+                    found.ClientCertificateContext = found.SslOptions?.PropertyType.GetProperty("ClientCertificateContext");
+                    return found.CreateContext != null && found.ClientCertificateContext != null ? found : null;
+                }
+                catch (Exception)
+                {
+                    // .NET Framework may find a facade it cannot load; either way the chain cannot be sent from memory here.
+                    return null;
+                }
             }
         }
     }
