@@ -21,6 +21,13 @@ namespace Saleschat.Mtls.Certificates
         /// <returns>The leaf's DER and its issuers in path order.</returns>
         public static (byte[] Leaf, X509Certificate2[] Issuers) Assemble(IList<byte[]> certificates, IList<byte[]> extra, object source)
         {
+            if (certificates.Count == 1 && (extra == null || extra.Count == 0))
+            {
+                // The common case, a lone certificate: nothing to order, and no BouncyCastle parse on a session's start-up
+                // path (its JIT alone is measurable in a fresh process; see CertificateKeyJoin).
+                return (certificates[0], new X509Certificate2[0]);
+            }
+
             var parsed = new List<BcCertificate>();
             foreach (byte[] der in certificates)
             {
