@@ -57,6 +57,13 @@ namespace Saleschat.Mtls.Http
                 return FailureKind.Timeout;
             }
 
+            // Before anything that reads a reset: the chain of an HTTP_1_1_REQUIRED reset also says "the server reset
+            // the stream", which alone means a dropped connection.
+            if (Http11Fallback.IsRequiredBy(exception))
+            {
+                return FailureKind.Http11Required;
+            }
+
             // Exception types and platform codes first: they do not change with the UI language (.NET Framework).
             FailureKind? shaped = PlatformFailureCodes.Classify(exception);
             if (shaped != null)

@@ -20,5 +20,11 @@ namespace Saleschat.Mtls.Http
 
         /// <summary>SChannel could not use our own private key (a lost key container, no access, CAPI with TLS 1.3).</summary>
         ClientKeyUnusable,
+
+        /// <summary>
+        /// The HTTP/2 server reset the request with HTTP_1_1_REQUIRED (<see cref="Http11Fallback"/>): it was not
+        /// processed, and is sent again over HTTP/1.1. Never a refusal of the certificate, never a dropped connection.
+        /// </summary>
+        Http11Required,
     }
 }
