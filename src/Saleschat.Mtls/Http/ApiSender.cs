@@ -37,9 +37,6 @@ namespace Saleschat.Mtls.Http
         /// <param name="request">The call.</param>
         /// <param name="log">Receives one line per attempt and per retry (never the API key).</param>
         /// <param name="cancellationToken">Stops the call at once, including a wait between retries.</param>
-        /// <summary>The session's HTTP/2 → HTTP/1.1 fallback state.</summary>
-        internal Http11Fallback Http11 => _http11;
-
         public async Task<ApiResponse> SendAsync(ApiRequest request, Action<string> log, CancellationToken cancellationToken)
         {
             var total = Stopwatch.StartNew();
