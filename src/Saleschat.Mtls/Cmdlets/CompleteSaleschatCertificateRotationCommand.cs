@@ -102,7 +102,7 @@ namespace Saleschat.Mtls.Cmdlets
                 if (!result.Success)
                 {
                     throw new SaleschatException(ErrorIds.NextCertificateNotAccepted, ErrorKind.InvalidOperation,
-                        $"Saleschat did not accept the next certificate {next.Thumbprint} ({result.Diagnosis}: {result.Message}). Upload '{paths.NextCertificatePath}' in Settings > mTLS first; nothing was moved.",
+                        Messages.NextCertificateNotAccepted(next.Thumbprint, result.Diagnosis.ToString(), result.Message, paths.NextCertificatePath),
                         paths.NextCertificatePath);
                 }
 

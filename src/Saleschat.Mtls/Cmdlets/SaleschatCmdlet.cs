@@ -126,7 +126,7 @@ namespace Saleschat.Mtls.Cmdlets
                 && File.Exists(new Rotation.RotationPaths(certificatePath, keyPath).JournalPath))
             {
                 throw new SaleschatException(ErrorIds.CertificateKeyMismatch, ex.Kind,
-                    ex.Message + $" A certificate rotation of this pair was interrupted: run Complete-SaleschatCertificateRotation -CertificatePath '{certificatePath}' -KeyPath '{keyPath}' to finish it (it needs no session).",
+                    ex.Message + " " + Messages.RotationInterrupted(certificatePath, keyPath),
                     ex.Target, ex);
             }
         }

@@ -41,34 +41,25 @@ namespace Saleschat.Mtls.Http
         /// </summary>
         /// <param name="response">The answer.</param>
         /// <param name="certificateNotAfter">The client certificate's expiry: a refusal after it says "expired".</param>
-        public static ApiError From(ApiResponse response, DateTime certificateNotAfter)
+        public static ApiError From(ApiResponse response, DateTime certificateNotAfter) => From(response, certificateNotAfter, hasApiKey: true);
+
+        /// <param name="response">The answer.</param>
+        /// <param name="certificateNotAfter">The client certificate's expiry: a refusal after it says "expired".</param>
+        /// <param name="hasApiKey">Whether the session sent an API key (a 401 without one asks for one).</param>
+        public static ApiError From(ApiResponse response, DateTime certificateNotAfter, bool hasApiKey)
         {
             ApiError plain = From(response);
-            string target = $"{response.Method} {response.Uri}";
-            string status = $"HTTP {response.StatusCode}";
-            switch (ResponseRefusal.Of(response, plain.SaleschatCode))
+            CredentialRefusal refusal = CredentialRefusal.OfAnswer(response, plain.SaleschatCode, certificateNotAfter);
+            if (refusal?.ErrorId == null)
             {
-                case RefusalKind.ClientCertificate:
-                    string page = ResponseRefusal.NginxPageTitle(response.Body);
-                    string said = page != null ? $"{status} '{page}'" : status;
-                    ErrorKind kind = response.StatusCode == 403 ? ErrorKind.PermissionDenied : ErrorKind.SecurityError;
-                    if (certificateNotAfter.ToUniversalTime() < DateTime.UtcNow)
-                    {
-                        return new ApiError(ErrorIds.CertificateExpired, kind,
-                            $"{target}: the server refused the client certificate, which expired on {certificateNotAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture)} ({said}). Make and upload a new one, then rotate to it (Start-SaleschatCertificateRotation).",
-                            response, plain.SaleschatCode, plain.SaleschatMessage, plain.Description);
-                    }
-
-                    return new ApiError(ErrorIds.ServerRefusedClientCertificate, kind,
-                        $"{target}: the server refused the client certificate ({said}). Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment, then try again.",
-                        response, plain.SaleschatCode, plain.SaleschatMessage, plain.Description);
-                case RefusalKind.ApiKey:
-                    return new ApiError(ErrorIds.ApiKeyRejected, ErrorKind.SecurityError,
-                        $"{target}: the server accepted the client certificate but rejected the API key ({status}). Check -ApiKey (or SALESCHAT_API_KEY) for this environment and org.",
-                        response, plain.SaleschatCode, plain.SaleschatMessage, plain.Description);
-                default:
-                    return plain;
+                return plain;
             }
+
+            ErrorKind kind = refusal.Verdict == MtlsDiagnosis.ApiKeyRejected ? ErrorKind.SecurityError
+                : response.StatusCode == 403 ? ErrorKind.PermissionDenied : ErrorKind.SecurityError;
+            return new ApiError(refusal.ErrorId, kind,
+                refusal.Message($"{response.Method} {response.Uri}", response.Uri, certificateNotAfter, hasApiKey),
+                response, plain.SaleschatCode, plain.SaleschatMessage, plain.Description);
         }
 
         public static ApiError From(ApiResponse response)

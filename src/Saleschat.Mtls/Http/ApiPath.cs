@@ -19,11 +19,10 @@ namespace Saleschat.Mtls.Http
 
             var origin = new SessionOrigin(baseUri);
 
-            // An absolute URL on the session's own host is accepted as its path; any other host is refused
-            // here for a clear message, and again by the transport's gate on the final URI.
-            if (Uri.TryCreate(path, UriKind.Absolute, out Uri absolute) && IsWebScheme(absolute))
+            // An absolute URL on the session's own host is taken as its path; any other stays absolute, so the
+            // origin gate below refuses it, as it refuses whatever else combining makes of the path.
+            if (Uri.TryCreate(path, UriKind.Absolute, out Uri absolute) && IsWebScheme(absolute) && origin.Allows(absolute))
             {
-                origin.Require(absolute, path);
                 path = absolute.PathAndQuery;
             }
 
@@ -60,6 +59,7 @@ namespace Saleschat.Mtls.Http
                 throw Invalid(path, "it is not a valid URI path");
             }
 
+            // The origin gate, on the URI as it will be sent (the transport asks it again for any message it is given).
             origin.Require(resolved, path);
             return resolved;
         }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Sockets;
 using System.Security.Authentication;
 
@@ -6,7 +7,7 @@ namespace Saleschat.Mtls.Http
 {
     /// <summary>
     /// Reads an exception chain from HttpClient and names what happened. mTLS edges refuse an unknown
-    /// client certificate in several ways (shared/PITFALLS.md): a TLS alert; with TLS 1.3 that alert only
+    /// client certificate in several ways: a TLS alert; with TLS 1.3 that alert only
     /// arrives after the client's side of the handshake, so it surfaces on the first read or write, racing
     /// the HTTP/2 preface (measured against haproxy 2.6 `verify required`: the alert text, or
     /// ObjectDisposedException on the SslStream torn down by it, or OpenSSL's SSL_ERROR_SYSCALL, "error - 5");
@@ -17,20 +18,34 @@ namespace Saleschat.Mtls.Http
     /// </summary>
     public static class FailureClassifier
     {
-        private static readonly string[] RefusalAlerts =
+        // Each text a platform writes for a refusing alert, with the alert's RFC 8446 §6 name, listed once.
+        private static readonly KeyValuePair<string, string>[] RefusalAlerts =
         {
             // OpenSSL (Linux, macOS): "error:0A000418:SSL routines::tlsv1 alert unknown ca", seen from `openssl s_server
             // -verify_return_error`; TLS 1.3 reports it on the first read ("Decrypt failed"), TLS 1.2 in the handshake.
-            "alert unknown ca", "alert bad certificate", "certificate required", "alert certificate unknown",
-            "alert handshake failure", "alert access denied", "alert certificate expired", "alert unsupported certificate",
-            "alert certificate revoked",
+            Alert("alert unknown ca", "unknown_ca"),
+            Alert("alert bad certificate", "bad_certificate"),
+            Alert("certificate required", "certificate_required"),
+            Alert("alert certificate unknown", "certificate_unknown"),
+            Alert("alert handshake failure", "handshake_failure"),
+            Alert("alert access denied", "access_denied"),
+            Alert("alert certificate expired", "certificate_expired"),
+            Alert("alert unsupported certificate", "unsupported_certificate"),
+            Alert("alert certificate revoked", "certificate_revoked"),
 
             // SslStream over SChannel (Windows, .NET 5+) names the alert instead: "Authentication failed because the
             // remote party sent a TLS alert: 'UnknownCA'." (inner Win32Exception 0x80090326); unnamed alerts print
             // their number, e.g. '116' for TLS 1.3's certificate_required.
-            "tls alert: 'unknownca'", "tls alert: 'badcertificate'", "tls alert: 'certificateunknown'",
-            "tls alert: 'handshakefailure'", "tls alert: 'accessdenied'", "tls alert: 'certificateexpired'",
-            "tls alert: 'unsupportedcert'", "tls alert: 'certificaterevoked'", "tls alert: 'certificaterequired'", "tls alert: '116'",
+            Alert("tls alert: 'unknownca'", "unknown_ca"),
+            Alert("tls alert: 'badcertificate'", "bad_certificate"),
+            Alert("tls alert: 'certificateunknown'", "certificate_unknown"),
+            Alert("tls alert: 'handshakefailure'", "handshake_failure"),
+            Alert("tls alert: 'accessdenied'", "access_denied"),
+            Alert("tls alert: 'certificateexpired'", "certificate_expired"),
+            Alert("tls alert: 'unsupportedcert'", "unsupported_certificate"),
+            Alert("tls alert: 'certificaterevoked'", "certificate_revoked"),
+            Alert("tls alert: 'certificaterequired'", "certificate_required"),
+            Alert("tls alert: '116'", "certificate_required"),
         };
 
         private static readonly string[] ClosedConnection =
@@ -110,12 +125,9 @@ namespace Saleschat.Mtls.Http
                 return FailureKind.ServerCertificateUntrusted;
             }
 
-            foreach (string alert in RefusalAlerts)
+            if (AlertIn(messages) != null)
             {
-                if (messages.Contains(alert))
-                {
-                    return FailureKind.ClientCertificateRefused;
-                }
+                return FailureKind.ClientCertificateRefused;
             }
 
             if (sslStreamDisposed || messages.Contains(Http2NeverStarted))
@@ -154,39 +166,23 @@ namespace Saleschat.Mtls.Http
                 messages += " " + (e.Message ?? string.Empty).ToLowerInvariant();
             }
 
-            foreach (string alert in RefusalAlerts)
+            return AlertIn(messages);
+        }
+
+        private static string AlertIn(string messages)
+        {
+            foreach (KeyValuePair<string, string> alert in RefusalAlerts)
             {
-                if (messages.Contains(alert))
+                if (messages.Contains(alert.Key))
                 {
-                    return AlertNames.TryGetValue(alert, out string name) ? name : null;
+                    return alert.Value;
                 }
             }
 
             return null;
         }
 
-        private static readonly System.Collections.Generic.Dictionary<string, string> AlertNames = new System.Collections.Generic.Dictionary<string, string>
-        {
-            ["alert unknown ca"] = "unknown_ca",
-            ["tls alert: 'unknownca'"] = "unknown_ca",
-            ["alert bad certificate"] = "bad_certificate",
-            ["tls alert: 'badcertificate'"] = "bad_certificate",
-            ["certificate required"] = "certificate_required",
-            ["tls alert: 'certificaterequired'"] = "certificate_required",
-            ["tls alert: '116'"] = "certificate_required",
-            ["alert certificate unknown"] = "certificate_unknown",
-            ["tls alert: 'certificateunknown'"] = "certificate_unknown",
-            ["alert handshake failure"] = "handshake_failure",
-            ["tls alert: 'handshakefailure'"] = "handshake_failure",
-            ["alert access denied"] = "access_denied",
-            ["tls alert: 'accessdenied'"] = "access_denied",
-            ["alert certificate expired"] = "certificate_expired",
-            ["tls alert: 'certificateexpired'"] = "certificate_expired",
-            ["alert unsupported certificate"] = "unsupported_certificate",
-            ["tls alert: 'unsupportedcert'"] = "unsupported_certificate",
-            ["alert certificate revoked"] = "certificate_revoked",
-            ["tls alert: 'certificaterevoked'"] = "certificate_revoked",
-        };
+        private static KeyValuePair<string, string> Alert(string text, string name) => new KeyValuePair<string, string>(text, name);
 
         /// <summary>The innermost message, which is the one that says what happened on the wire.</summary>
         public static string InnermostMessage(Exception exception)

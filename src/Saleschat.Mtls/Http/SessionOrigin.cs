@@ -4,10 +4,11 @@ using Saleschat.Mtls.Errors;
 namespace Saleschat.Mtls.Http
 {
     /// <summary>
-    /// The one place that decides where a session may send its API key and client certificate: https, and
-    /// the scheme, host and port of the session's BaseUri. Checked on the fully built URI of every outgoing
-    /// request, never on what the user typed: "/http://x" parses as a file URI on Unix and only becomes a
-    /// foreign http URI after combining (shared/PITFALLS.md, "Uri combining on Unix").
+    /// The origin gate: the one check that decides where a session may send its API key and client certificate
+    /// (https, and the scheme, host and port of the session's BaseUri). <see cref="ApiPath.Resolve"/> asks it on the
+    /// fully built URI of every request, and <see cref="MtlsTransport"/> asks it again on each message it sends;
+    /// nothing else decides. It checks the built URI, never what the user typed: "/http://x" parses as a file URI on
+    /// Unix and only becomes a foreign http URI after combining.
     /// </summary>
     public sealed class SessionOrigin
     {

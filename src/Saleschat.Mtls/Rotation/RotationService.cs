@@ -167,7 +167,7 @@ namespace Saleschat.Mtls.Rotation
             }
 
             return new CertificateRotation(RotationState.Completed, paths, current, current, CertificatePem.Encode(current.RawData),
-                $"Done: {Path.GetFileName(paths.CertificatePath)} is now {current.Thumbprint} (expires {current.NotAfter:yyyy-MM-dd}). The old certificate {previousThumbprint} is kept as {Path.GetFileName(paths.PreviousCertificatePath)}; remove it from Settings > mTLS once nothing uses it.");
+                $"Done: {Path.GetFileName(paths.CertificatePath)} is now {current.Thumbprint} (expires {current.NotAfter:yyyy-MM-dd}). " + Messages.RemoveOldCertificate(previousThumbprint, Path.GetFileName(paths.PreviousCertificatePath)));
         }
 
         /// <summary>
@@ -333,7 +333,7 @@ namespace Saleschat.Mtls.Rotation
             if (File.Exists(paths.JournalPath))
             {
                 throw new SaleschatException(ErrorIds.RotationInProgress, ErrorKind.InvalidOperation,
-                    $"A completion of this rotation was interrupted ('{paths.JournalPath}' exists). Finish it with Complete-SaleschatCertificateRotation -CertificatePath '{paths.CertificatePath}' -KeyPath '{paths.KeyPath}' (it needs no session).",
+                    $"'{paths.JournalPath}' exists. " + Messages.RotationInterrupted(paths.CertificatePath, paths.KeyPath),
                     paths.JournalPath);
             }
         }
@@ -348,6 +348,6 @@ namespace Saleschat.Mtls.Rotation
 
         private static CertificateRotation Pending(RotationPaths paths, X509Certificate2 current, X509Certificate2 next) =>
             new CertificateRotation(RotationState.Pending, paths, current, next, CertificatePem.Encode(next.RawData),
-                $"Upload {Path.GetFileName(paths.NextCertificatePath)} (or paste Pem) in Saleschat: Settings > mTLS > Upload Certificate, keeping the current one. Then run Complete-SaleschatCertificateRotation -CertificatePath '{paths.CertificatePath}' -KeyPath '{paths.KeyPath}'.");
+                Messages.UploadCertificate(Path.GetFileName(paths.NextCertificatePath) + " (or paste Pem)") + $", keeping the current one. Then run Complete-SaleschatCertificateRotation -CertificatePath '{paths.CertificatePath}' -KeyPath '{paths.KeyPath}'.");
     }
 }
