@@ -1,4 +1,4 @@
-# Hostile servers and careless inputs are bounded (issue 9, network and memory side): session switches never strand
+# Hostile servers and careless inputs are bounded (network and memory): session switches never strand
 # a caller, bodies held in memory or written to disk have limits, server text cannot drive the terminal, headers and
 # API keys cannot inject, -OutFile reports file-system failures as such, and a custom CA vouches only for servers.
 BeforeAll {

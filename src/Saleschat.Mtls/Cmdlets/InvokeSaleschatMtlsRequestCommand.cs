@@ -1,14 +1,18 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
+using System.Collections;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Request;
+using Saleschat.Mtls.Http.Response;
 using Saleschat.Mtls.Http;
 using Saleschat.Mtls.Json;
+using Saleschat.Mtls.Pipeline;
 
 namespace Saleschat.Mtls.Cmdlets
 {

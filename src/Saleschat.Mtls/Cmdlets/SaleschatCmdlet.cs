@@ -1,11 +1,12 @@
-using System;
 using System.IO;
 using System.Management.Automation;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Threading;
+using System.Security.Cryptography;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Pipeline;
 using Saleschat.Mtls.Sessions;
 
 namespace Saleschat.Mtls.Cmdlets

@@ -1,9 +1,12 @@
-using System;
 using System.Diagnostics;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 using Saleschat.Mtls.Certificates;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Request;
+using Saleschat.Mtls.Http.Response;
 using Saleschat.Mtls.Http;
 
 namespace Saleschat.Mtls.Diagnostics

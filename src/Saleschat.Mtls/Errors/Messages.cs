@@ -21,7 +21,7 @@ namespace Saleschat.Mtls.Errors
         public static string CertificateRefused(string target, string evidence, string host) =>
             Start(target, "the server refused the client certificate")
             + $" ({evidence}). Upload it in Saleschat ({UploadPlace}) for this environment ({host}), then try again; UAT and Production keep separate lists."
-            + Http.TlsPlatform.ClientCertificateAdvice(null);
+            + Http.Transport.TlsPlatform.ClientCertificateAdvice(null);
 
         /// <summary>The server refused the client certificate, which has expired (or which the server says has).</summary>
         public static string CertificateExpired(string target, DateTime notAfter, string evidence) =>

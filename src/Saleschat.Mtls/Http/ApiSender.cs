@@ -1,12 +1,16 @@
-using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Threading;
+using System.Net.Http;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Request;
+using Saleschat.Mtls.Http.Response;
+using Saleschat.Mtls.Http.Transport;
 
 namespace Saleschat.Mtls.Http
 {

@@ -1,4 +1,5 @@
 using Newtonsoft.Json;
+using Saleschat.Mtls.Http.Response;
 using Saleschat.Mtls.Http;
 
 namespace Saleschat.Mtls.Json
