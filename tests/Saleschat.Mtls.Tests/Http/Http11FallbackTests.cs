@@ -1,6 +1,8 @@
 using System.Net.Http;
 using System.Net.Sockets;
 using Saleschat.Mtls.Http;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Transport;
 using Xunit;
 
 namespace Saleschat.Mtls.Tests.Http;

@@ -1,4 +1,5 @@
 using System;
+using Saleschat.Mtls.Http.Transport;
 using System.Collections.Generic;
 using System.Net.Sockets;
 using System.Security.Authentication;

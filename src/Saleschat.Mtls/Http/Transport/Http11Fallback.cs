@@ -2,7 +2,7 @@ using System;
 using System.Reflection;
 using System.Threading;
 
-namespace Saleschat.Mtls.Http
+namespace Saleschat.Mtls.Http.Transport
 {
     /// <summary>
     /// The HTTP/2 → HTTP/1.1 fallback of one session: whether its host asked for HTTP/1.1, and how to tell that it did.
