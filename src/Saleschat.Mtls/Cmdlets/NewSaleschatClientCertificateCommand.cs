@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Crypto.Parameters;
 using Saleschat.Mtls.Certificates;
+using Saleschat.Mtls.Errors;
 
 namespace Saleschat.Mtls.Cmdlets
 {
@@ -28,7 +29,7 @@ namespace Saleschat.Mtls.Cmdlets
                 X509Certificate2 certificate = ClientCertificateFactory.Create(key, subject, ValidityDays, path, Force);
                 if (path != null)
                 {
-                    WriteVerbose($"Wrote the public certificate PEM to '{path}'. Upload it in Saleschat: Settings > mTLS > Upload Certificate.");
+                    WriteVerbose($"Wrote the public certificate PEM to '{path}'. " + Messages.UploadCertificate("it") + ".");
                 }
 
                 WriteCertificate(certificate);
