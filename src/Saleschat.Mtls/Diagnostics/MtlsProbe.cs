@@ -81,7 +81,14 @@ namespace Saleschat.Mtls.Diagnostics
             }
 
             ApiError error = ApiError.From(response);
-            switch (ResponseRefusal.Of(response, error.SaleschatCode))
+            RefusalKind refusal = ResponseRefusal.Of(response, error.SaleschatCode);
+            if (refusal == RefusalKind.None && HelloForbidden.NamesCertificate(response, error))
+            {
+                refusal = RefusalKind.ClientCertificate;
+            }
+
+            string words = HelloForbidden.ServerWords(error);
+            switch (refusal)
             {
                 case RefusalKind.Organization:
                     return Diagnose(result, MtlsDiagnosis.WrongOrganization,
@@ -92,7 +99,8 @@ namespace Saleschat.Mtls.Diagnostics
                         : $"The server accepted the client certificate but wants an API key (HTTP {response.StatusCode}). Give the session one with -ApiKey (or SALESCHAT_API_KEY), then test again.");
                 case RefusalKind.ClientCertificate:
                     string page = ResponseRefusal.NginxPageTitle(response.Body);
-                    string said = page != null ? $"HTTP {response.StatusCode} '{page}'" : $"HTTP {response.StatusCode}";
+                    string said = page != null ? $"HTTP {response.StatusCode} '{page}'"
+                        : words != null ? $"HTTP {response.StatusCode} {words}" : $"HTTP {response.StatusCode}";
                     return ExpiredNow(notAfter) ? Expired(result, notAfter, said) : Refused(result, said);
             }
 
@@ -103,7 +111,8 @@ namespace Saleschat.Mtls.Diagnostics
             }
 
             return Diagnose(result, MtlsDiagnosis.UnexpectedResponse,
-                $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, keepLines: false)}. Is -BaseUri Saleschat's mTLS host?");
+                $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, keepLines: false)}"
+                + (words != null ? $" ({words})" : string.Empty) + ". Is -BaseUri Saleschat's mTLS host?");
         }
 
         private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)

@@ -40,6 +40,14 @@ namespace Saleschat.Mtls.Files
             }
 
             FileFacts existing = _platform.Inspect(path);
+            string dangling = existing == null ? SymbolicLinks.DanglingTarget(path) : null;
+            if (dangling != null)
+            {
+                // Never written through: a link planted at a key's path could send the key anywhere.
+                throw new SaleschatException(ErrorIds.NotARegularFile, ErrorKind.InvalidArgument,
+                    $"'{path}' is a symbolic link to '{dangling}', which does not exist; nothing was written. Remove the link, or give the path of the file itself.", path);
+            }
+
             if (existing != null && existing.Kind != FileKind.Regular)
             {
                 throw new SaleschatException(ErrorIds.NotARegularFile, ErrorKind.InvalidArgument,
@@ -86,7 +94,7 @@ namespace Saleschat.Mtls.Files
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is PlatformNotSupportedException || ex is System.ComponentModel.Win32Exception)
             {
                 throw new SaleschatException(ErrorIds.FileWriteFailed, ErrorKind.WriteError,
-                    $"Could not write '{path}': {ex.Message} Nothing was replaced; fix the cause (disk space, permissions) and run again.", path, ex);
+                    $"Could not write '{path}': {Secrets.PlatformMessage.Of(ex)} Nothing was replaced; fix the cause (disk space, permissions) and run again.", path, ex);
             }
             finally
             {

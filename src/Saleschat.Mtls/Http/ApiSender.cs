@@ -224,10 +224,10 @@ namespace Saleschat.Mtls.Http
                 string expired = _transports.Current.ClientCertificateNotAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture);
                 return new TransportException(Errors.ErrorIds.CertificateExpired, failure,
                     $"{request.Method} {request.Uri}: the server refused the client certificate, which expired on {expired}{AlertText(ex)}. Make and upload a new one, then rotate to it (Start-SaleschatCertificateRotation).",
-                    request.Uri, attempt, ex);
+                    request.Uri, attempt, Secrets.PlatformMessage.Scrubbed(ex));
             }
 
-            return new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, ex);
+            return new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, Secrets.PlatformMessage.Scrubbed(ex));
         }
 
         private static string AlertText(Exception ex)

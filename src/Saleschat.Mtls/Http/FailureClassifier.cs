@@ -188,7 +188,7 @@ namespace Saleschat.Mtls.Http
             ["tls alert: 'certificaterevoked'"] = "certificate_revoked",
         };
 
-        /// <summary>The innermost message, which is the one that says what happened on the wire.</summary>
+        /// <summary>The innermost message, which is the one that says what happened on the wire, with any URI's credentials removed.</summary>
         public static string InnermostMessage(Exception exception)
         {
             Exception e = exception;
@@ -197,7 +197,7 @@ namespace Saleschat.Mtls.Http
                 e = e.InnerException;
             }
 
-            return e.Message;
+            return Secrets.PlatformMessage.Of(e);
         }
     }
 }
