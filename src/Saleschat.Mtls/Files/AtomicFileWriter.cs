@@ -40,12 +40,9 @@ namespace Saleschat.Mtls.Files
             }
 
             FileFacts existing = _platform.Inspect(path);
-            string dangling = existing == null ? SymbolicLinks.DanglingTarget(path) : null;
-            if (dangling != null)
+            if (existing == null)
             {
-                // Never written through: a link planted at a key's path could send the key anywhere.
-                throw new SaleschatException(ErrorIds.NotARegularFile, ErrorKind.InvalidArgument,
-                    $"'{path}' is a symbolic link to '{dangling}', which does not exist; nothing was written. Remove the link, or give the path of the file itself.", path);
+                ThrowIfDanglingLink(path);
             }
 
             if (existing != null && existing.Kind != FileKind.Regular)
@@ -168,7 +165,20 @@ namespace Saleschat.Mtls.Files
             FilePaths.ThrowIfInvalid(path);
             if (File.Exists(path))
             {
+                ThrowIfDanglingLink(path);
                 throw Exists(path, errorId);
+            }
+        }
+
+        // Never written through: a link planted at a key's path could send the key anywhere; and "it already exists"
+        // or "unable to find the specified file" would not say what is there.
+        private static void ThrowIfDanglingLink(string path)
+        {
+            string dangling = SymbolicLinks.DanglingTarget(path);
+            if (dangling != null)
+            {
+                throw new SaleschatException(ErrorIds.NotARegularFile, ErrorKind.InvalidArgument,
+                    $"'{path}' is a symbolic link to '{dangling}', which does not exist; nothing was written. Remove the link, or give the path of the file itself.", path);
             }
         }
 

@@ -14,14 +14,16 @@ namespace Saleschat.Mtls.Files
         // FileSystemInfo.LinkTarget is .NET 6+ and cannot be named from netstandard2.0: bound by reflection once.
         private static readonly PropertyInfo LinkTarget = typeof(FileSystemInfo).GetProperty("LinkTarget");
 
-        /// <summary>
-        /// For a path whose file could not be found (its facts were null): where the link at the path points, when
-        /// a link is there; null when nothing at all is at the path.
-        /// </summary>
+        /// <summary>Where the link at <paramref name="path"/> points when that target does not exist; null otherwise.</summary>
         public static string DanglingTarget(string path)
         {
             try
             {
+                if (FilePlatform.Current.Inspect(path) != null)
+                {
+                    return null; // the path (through any links) names something that exists
+                }
+
                 // GetAttributes does not follow the link (lstat); a missing path throws or answers -1 on .NET Framework.
                 FileAttributes attributes = File.GetAttributes(path);
                 if ((int)attributes == -1 || (attributes & FileAttributes.ReparsePoint) == 0)
