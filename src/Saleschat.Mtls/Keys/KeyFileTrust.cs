@@ -52,7 +52,14 @@ namespace Saleschat.Mtls.Keys
         /// <summary>The command line to paste: chmod (and chown) on Unix, takeown and icacls on Windows.</summary>
         public static string Fix(string path, FileFacts facts)
         {
-            string mode = FilePlatform.OwnerOnlyAdvice(path);
+            bool windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+            // Windows, in PowerShell syntax: /reset drops explicit entries granted to others, /grant:r gives the user
+            // alone full control, /inheritance:r drops what the folder passes down; three calls, as icacls applies one
+            // of these operations per call (learn.microsoft.com/windows-server/administration/windows-commands/icacls).
+            string mode = windows
+                ? $"icacls \"{path}\" /reset; icacls \"{path}\" /grant:r \"${{env:USERNAME}}:F\"; icacls \"{path}\" /inheritance:r"
+                : $"chmod 600 '{path}'";
             if (facts.OwnedByCurrentUser != false)
             {
                 return mode;
@@ -60,7 +67,7 @@ namespace Saleschat.Mtls.Keys
 
             // takeown makes the caller the owner (learn.microsoft.com/windows-server/administration/windows-commands/takeown);
             // on Unix only root can give a file away, so the owner change needs sudo.
-            return RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+            return windows
                 ? $"takeown /f \"{path}\"; {mode}"
                 : $"sudo chown \"$(id -un)\" '{path}' && {mode}";
         }
