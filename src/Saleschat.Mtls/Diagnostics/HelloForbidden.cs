@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using Saleschat.Mtls.Http;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Response;
 
 namespace Saleschat.Mtls.Diagnostics
 {

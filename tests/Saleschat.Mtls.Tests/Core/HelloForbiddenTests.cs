@@ -1,5 +1,6 @@
 using Saleschat.Mtls.Diagnostics;
-using Saleschat.Mtls.Http;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Response;
 using Xunit;
 
 namespace Saleschat.Mtls.Tests.Core;

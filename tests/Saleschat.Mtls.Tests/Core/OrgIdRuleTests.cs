@@ -1,6 +1,6 @@
 using System;
 using Saleschat.Mtls.Errors;
-using Saleschat.Mtls.Http;
+using Saleschat.Mtls.Http.Request;
 using Saleschat.Mtls.Sessions;
 using Xunit;
 
