@@ -113,6 +113,12 @@ namespace Saleschat.Mtls.Diagnostics
                 case FailureKind.ClientCertificateRefused:
                 case FailureKind.ConnectionClosed:
                     string alert = FailureClassifier.AlertName(ex);
+                    if (PlatformFailureCodes.IsUnexplainedHandshakeFailure(ex) && !ExpiredNow(certificate.NotAfter))
+                    {
+                        return Diagnose(result, MtlsDiagnosis.ClientCertificateRefused,
+                            $"The {PlatformFailureCodes.UnexplainedHandshakeFailure.Substring(4)}. Check that the certificate is uploaded in Saleschat (Settings > mTLS > Upload Certificate) for this environment ({result.Uri.Host}) and that Test-SaleschatClientCertificate passes." + TlsPlatform.ClientCertificateAdvice(null));
+                    }
+
                     string said = alert != null ? "TLS alert " + alert.Replace('_', ' ') : ex.Failure == FailureKind.ConnectionClosed ? "connection closed after the handshake" : "TLS refusal";
                     return ExpiredNow(certificate.NotAfter) || alert == "certificate_expired" ? Expired(result, certificate.NotAfter, said) : Refused(result, said);
                 case FailureKind.ClientKeyUnusable:

@@ -255,7 +255,9 @@ namespace Saleschat.Mtls.Http
                 case FailureKind.ServerNameMismatch:
                     return $"{target}: the server's certificate is not for the name {request.Uri.Host}. Check -BaseUri: use the host name the server's certificate was issued for.";
                 case FailureKind.ClientCertificateRefused:
-                    return $"{target}: the server refused the client certificate{AlertText(ex)}. Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment, then try again." + TlsPlatform.ClientCertificateAdvice(null);
+                    return PlatformFailureCodes.IsUnexplainedHandshakeFailure(ex)
+                        ? $"{target}: {PlatformFailureCodes.UnexplainedHandshakeFailure}. Check that the certificate is uploaded in Saleschat (Settings > mTLS) for this environment and that Test-SaleschatClientCertificate passes." + TlsPlatform.ClientCertificateAdvice(null)
+                        : $"{target}: the server refused the client certificate{AlertText(ex)}. Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment, then try again." + TlsPlatform.ClientCertificateAdvice(null);
                 case FailureKind.ClientKeyUnusable:
                     return $"{target}: Windows could not use the client certificate's private key for TLS ({OneLine(FailureClassifier.InnermostMessage(ex))}). " + ClientKeyAdvice.Text;
                 case FailureKind.ConnectionClosed:

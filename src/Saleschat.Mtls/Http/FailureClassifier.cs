@@ -162,7 +162,8 @@ namespace Saleschat.Mtls.Http
                 }
             }
 
-            return null;
+            // SChannel on .NET Framework names the alert only by its code (and in the UI language).
+            return PlatformFailureCodes.AlertName(exception);
         }
 
         private static readonly System.Collections.Generic.Dictionary<string, string> AlertNames = new System.Collections.Generic.Dictionary<string, string>
