@@ -1,7 +1,9 @@
-# Windows and Windows PowerShell 5.1 behaviour (issue 13) that only a Windows runner can show: owner-only ACLs on key
-# files, long paths, the CNG key provider of imported keys, and the .NET Framework HTTP stack (the process-wide
-# certificate callback, Expect: 100-continue, failures named by status). Tests tagged 'WinPS' are meant to run in
-# Windows PowerShell 5.1 as well; the HTTP ones need no Windows and run on every platform.
+# Windows and Windows PowerShell 5.1 behaviour that only a Windows runner can show: owner-only ACLs on key files (read
+# back as SIDs: the hosted runners run as the built-in Administrator, whose trustee SDDL writes as "LA"), rotation and
+# the temporary-file sweep on those files, a delete-pending rotation lock, long paths, the CNG key provider of imported
+# keys, and the .NET Framework HTTP stack (the process-wide certificate callback, Expect: 100-continue, failures named
+# by status). Tests tagged 'WinPS' run in both Windows jobs of .github/workflows/ci.yml (Windows PowerShell 5.1, and
+# PowerShell 7 on windows-latest); the HTTP ones and the sweep need no Windows and run on every platform.
 # This file must parse in Windows PowerShell 5.1: no ternary, no '??', no '&&', no ForEach-Object -Parallel, and
 # $IsWindows does not exist there.
 
@@ -53,6 +55,24 @@ Describe 'Key files on Windows are owner-only and checked as such' -Tag 'CI', 'W
         $check.Detail | Should -Match 'S-1-5-32-545|BU'
         $check.Detail | Should -Match 'icacls'
         $check.Detail | Should -Not -Match 'chmod'
+        # The advice names every trustee by SID: the user to keep, and Users to remove (an explicit entry that
+        # /inheritance:r alone would keep); never %USERNAME%, which is localized and ambiguous.
+        $me = [Security.Principal.WindowsIdentity]::GetCurrent().User.Value
+        $check.Detail | Should -Match ([regex]::Escape("/grant:r '*$me" + ':F'))
+        $check.Detail | Should -Match ([regex]::Escape("/remove:g '*S-1-5-32-545'"))
+        $check.Detail | Should -Not -Match 'USERNAME'
+    }
+
+    It 'the runner''s own account passes however SDDL writes it (LA for the built-in Administrator, BA as owner)' -Skip:(-not $OnWindows) {
+        # ConvertSecurityDescriptorToStringSecurityDescriptorW writes the built-in Administrator (RID 500) as "LA",
+        # NETWORK SERVICE as "NS", LOCAL SERVICE as "LS" ("SID strings", learn.microsoft.com): compared as text against
+        # the numeric SID of the current user, the module once called its own new key "readable by LA".
+        $me = [Security.Principal.WindowsIdentity]::GetCurrent().User
+        $key = Join-Path $TestDrive 'alias.key'
+        $certificate = New-KeyAndCertificate -KeyPath $key
+        $sddl = (Get-Acl -LiteralPath $key).Sddl
+        if ($me.Value -match '-500$') { $sddl | Should -Match '\(A;;FA;;;LA\)' -Because 'the hosted runners run as the built-in Administrator' }
+        (Get-KeyFileCheck -KeyPath $key -Certificate $certificate).Outcome | Should -Be 'Passed' -Because $sddl
     }
 
     It 'a key file with a NULL DACL (everyone has full access) fails KeyFilePermissions' -Skip:(-not $OnWindows) {
@@ -68,7 +88,7 @@ Describe 'Key files on Windows are owner-only and checked as such' -Tag 'CI', 'W
     }
 }
 
-Describe 'Long paths and imported keys on Windows' -Tag 'CI' {
+Describe 'Long paths and imported keys on Windows' -Tag 'CI', 'WinPS' {
     # PowerShell 7 only: Windows PowerShell 5.1's own path handling stops at MAX_PATH before the module is called.
     It 'writes and checks a key whose path is longer than MAX_PATH' -Skip:(-not $OnWindows -or $OnDesktop) {
         $folder = $TestDrive
@@ -80,6 +100,80 @@ Describe 'Long paths and imported keys on Windows' -Tag 'CI' {
 
         [IO.File]::Exists($key) | Should -BeTrue
         (Get-KeyFileCheck -KeyPath $key -Certificate $certificate).Outcome | Should -Be 'Passed'
+    }
+}
+
+Describe 'Rotation, the temporary-file sweep and the rotation lock on the runner''s own files' -Tag 'CI', 'WinPS' {
+    BeforeAll {
+        if (-not ('SaleschatDeletePendingFile' -as [type])) {
+            # C# 5 for Windows PowerShell 5.1's Add-Type. Leaves a file delete-pending: its DeleteOnClose handle is closed
+            # while a second handle (as a scanner or indexer keeps one) stays open for a while; opening the file then fails
+            # with ERROR_ACCESS_DENIED until that handle closes ("DeleteFileW", learn.microsoft.com).
+            Add-Type -TypeDefinition @'
+using System;
+using System.IO;
+using System.Threading;
+
+public static class SaleschatDeletePendingFile
+{
+    public static void Leave(string path, int keepMilliseconds)
+    {
+        var first = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.DeleteOnClose);
+        var second = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        first.Dispose();
+        ThreadPool.QueueUserWorkItem(delegate { Thread.Sleep(keepMilliseconds); second.Dispose(); });
+    }
+}
+'@
+        }
+    }
+
+    It 'Start-SaleschatCertificateRotation trusts the files the runner''s account made, and a rerun returns the same pair' -Skip:(-not $OnWindows) {
+        $folder = Join-Path $TestDrive 'rotation'
+        $null = New-Item -ItemType Directory -Path $folder
+        $key = Join-Path $folder 'client.key'
+        $crt = Join-Path $folder 'client.crt'
+        $null = New-SaleschatClientKey -Path $key | New-SaleschatClientCertificate -Organization Acme -Path $crt
+
+        $first = Start-SaleschatCertificateRotation -CertificatePath $crt -KeyPath $key
+        $second = Start-SaleschatCertificateRotation -CertificatePath $crt -KeyPath $key
+
+        $first.State.ToString() | Should -BeExactly 'Pending'
+        $second.NextCertificate.Thumbprint | Should -BeExactly $first.NextCertificate.Thumbprint
+        $nextKey = Join-Path $folder 'client.next.key'
+        (Test-SaleschatClientCertificate -Certificate $first.NextCertificate -KeyPath $nextKey).Checks |
+            Where-Object { $_.Name -eq 'KeyFilePermissions' } | ForEach-Object { $_.Outcome } | Should -Be 'Passed'
+    }
+
+    It 'waits for a delete-pending rotation lock instead of failing' -Skip:(-not $OnWindows) {
+        $folder = Join-Path $TestDrive 'lock'
+        $null = New-Item -ItemType Directory -Path $folder
+        $key = Join-Path $folder 'client.key'
+        $crt = Join-Path $folder 'client.crt'
+        $null = New-SaleschatClientKey -Path $key | New-SaleschatClientCertificate -Organization Acme -Path $crt
+        [SaleschatDeletePendingFile]::Leave((Join-Path $folder 'client.rotation.lock'), 1500)
+
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $rotation = Start-SaleschatCertificateRotation -CertificatePath $crt -KeyPath $key -ErrorAction Stop
+
+        $rotation.State.ToString() | Should -BeExactly 'Pending'
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 15 -Because 'the lock is taken as soon as the other handle closes'
+    }
+
+    It 'a new key file sweeps the temporary file an interrupted write of it left behind' {
+        # The sweep removes only the current user's own regular files; on Windows "own" is read from the owner SID,
+        # which an elevated administrator's files carry as BA (Administrators).
+        $folder = Join-Path $TestDrive 'sweep'
+        $null = New-Item -ItemType Directory -Path $folder
+        $abandoned = Join-Path $folder '.client.key.0123abcd.tmp'
+        $other = Join-Path $folder '.client.key.XYZ.tmp'
+        [IO.File]::WriteAllText($abandoned, '-----BEGIN PRIVATE KEY-----')
+        [IO.File]::WriteAllText($other, 'not a name the module gives')
+
+        $null = New-SaleschatClientKey -Path (Join-Path $folder 'client.key')
+
+        [IO.File]::Exists($abandoned) | Should -BeFalse
+        [IO.File]::Exists($other) | Should -BeTrue
     }
 }
 
