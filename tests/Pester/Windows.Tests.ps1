@@ -10,12 +10,14 @@
 BeforeDiscovery {
     $OnWindows = [Environment]::OSVersion.Platform -eq 'Win32NT'
     $OnDesktop = $PSVersionTable.PSEdition -eq 'Desktop'
+    $HasOpenSsl = $null -ne (Get-Command openssl -CommandType Application -ErrorAction SilentlyContinue)
 }
 
 BeforeAll {
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-TestedModule
     $OnWindowsNow = [Environment]::OSVersion.Platform -eq 'Win32NT'
+    $HasOpenSslNow = $null -ne (Get-Command openssl -CommandType Application -ErrorAction SilentlyContinue)
 
     function Get-KeyFileCheck {
         param([string] $KeyPath, $Certificate)
@@ -398,6 +400,72 @@ Describe 'End to end against the emulator on Windows (meant for Windows PowerShe
         $result.Diagnosis | Should -Be 'ClientCertificateRefused' -Because $result.Message
         if ($PSVersionTable.PSEdition -eq 'Desktop') {
             $result.Message | Should -Match 'PowerShell 7'
+        }
+    }
+}
+
+Describe 'A server that names the CAs it accepts (openssl s_server -CAfile), as enterprise edges do' -Tag 'CI', 'WinPS', 'Slow' {
+    # In its CertificateRequest the server lists the CAs it accepts (RFC 5246 7.4.4): here one that did not issue ours.
+    # .NET Framework then does not send a certificate whose issuer is not listed (referencesource
+    # System/net/System/Net/_SecureChannel.cs, AcquireClientCredentials), so Windows PowerShell 5.1 arrives with none;
+    # .NET sends it anyway and the server refuses it. Both must read as a refusal the user can act on, and 5.1's must
+    # point at PowerShell 7. Started with ProcessStartInfo.Arguments (one string): .NET Framework has no ArgumentList.
+    BeforeAll {
+        if (-not $HasOpenSslNow) { return }
+        $folder = Join-Path $TestDrive 'calist'
+        $null = New-Item -ItemType Directory -Path $folder
+        $pair = New-TestClientPair -Folder $folder -NoUpload
+        $serverKey = Join-Path $folder 'srv.key'
+        $serverCrt = Join-Path $folder 'srv.crt'
+        $otherKey = Join-Path $folder 'other.key'
+        $otherCrt = Join-Path $folder 'other.crt'
+        $made = & openssl req -x509 -newkey rsa:2048 -nodes -keyout $serverKey -out $serverCrt -days 2 -subj '/CN=localhost' -addext 'subjectAltName=IP:127.0.0.1' 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "openssl req failed: $made" }
+        $made = & openssl req -x509 -newkey rsa:2048 -nodes -keyout $otherKey -out $otherCrt -days 2 -subj '/CN=Another CA' 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "openssl req failed: $made" }
+
+        $port = Get-FreeTcpPort
+        $start = New-Object Diagnostics.ProcessStartInfo 'openssl'
+        $start.Arguments = "s_server -accept 127.0.0.1:$port -cert `"$serverCrt`" -key `"$serverKey`" -Verify 1 -CAfile `"$otherCrt`" -verify_return_error -tls1_2 -HTTP"
+        $start.WorkingDirectory = $folder
+        $start.UseShellExecute = $false
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $server = [Diagnostics.Process]::Start($start)
+        $serverOut = $server.StandardOutput.ReadToEndAsync()
+        $serverErr = $server.StandardError.ReadToEndAsync()
+        Wait-Until -TimeoutSec 15 -Because "openssl s_server on 127.0.0.1:$port" -Condition {
+            if ($server.HasExited) { throw "openssl s_server exited: $($serverErr.Result)" }
+            $probe = New-Object Net.Sockets.TcpClient
+            try { $probe.Connect([Net.IPAddress]::Loopback, $port); $true } catch { $false } finally { $probe.Close() }
+        }
+    }
+
+    AfterAll {
+        if ($server) {
+            if (-not $server.HasExited) { $server.Kill() }
+            $null = $server.WaitForExit(10000)
+            $server.Dispose()
+        }
+    }
+
+    It 'is a refusal either way; 5.1 sends no certificate and says to use PowerShell 7' -Skip:(-not $HasOpenSsl) {
+        $authority = New-Object Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList $serverCrt
+        $session = New-SaleschatSession -BaseUri "https://127.0.0.1:$port/" -OrgId 'org-1' -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -ServerCertificateAuthority $authority -MaximumRetryCount 0 -NoDefault
+        try { $result = Test-SaleschatMtls -Session $session }
+        finally { $session.Dispose() }
+        if (-not $server.HasExited) { $server.Kill() }
+        $null = $server.WaitForExit(10000)
+        $log = $serverOut.Result + $serverErr.Result
+
+        $result.Diagnosis.ToString() | Should -BeExactly 'ClientCertificateRefused' -Because "$($result.Message)`n$log"
+        if ($PSVersionTable.PSEdition -eq 'Desktop') {
+            $log | Should -Match 'did not return a certificate' -Because 'the issuer filter left our self-signed certificate out'
+            $result.Message | Should -Match 'PowerShell 7'
+        }
+        else {
+            $log | Should -Match 'verify error' -Because 'PowerShell 7 sends the certificate and the server rejects its issuer'
         }
     }
 }
