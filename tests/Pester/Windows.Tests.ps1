@@ -195,6 +195,30 @@ Describe 'Keys the module imports on Windows' -Tag 'CI', 'WinPS' {
         }
     }
 
+    It 'a store-style certificate whose key a CAPI provider holds is kept to TLS 1.2; the module''s own import is not' -Skip:(-not $OnWindows -or $OnDesktop) {
+        # GetRSAPrivateKey returns RSACng even for a CAPI key (dotnet/corefx#3502), so the cap is decided from the
+        # certificate's CERT_KEY_PROV_INFO (dwProvType 24 here, PROV_RSA_AES): SChannel cannot sign a TLS 1.3 handshake
+        # with a CAPI key (dotnet/runtime#58927).
+        $tls = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Saleschat.Mtls' } |
+            ForEach-Object { $_.GetTypes() } | Where-Object { $_.Name -eq 'TlsPlatform' } | Select-Object -First 1
+        $parameters = [Security.Cryptography.CspParameters]::new(24, 'Microsoft Enhanced RSA and AES Cryptographic Provider', "saleschat-test-$([guid]::NewGuid().ToString('n'))")
+        $capi = [Security.Cryptography.RSACryptoServiceProvider]::new(2048, $parameters)
+        try {
+            $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=capi-test', $capi,
+                [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            # CreateSelfSigned links the result to the key it was given: here the CAPI container.
+            $withCapiKey = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddMinutes(-5), [DateTimeOffset]::UtcNow.AddDays(1))
+            $imported = New-KeyAndCertificate -KeyPath (Join-Path $TestDrive 'cng-tls.key')
+
+            $tls::ProtocolsFor($withCapiKey).ToString() | Should -BeExactly 'Tls12'
+            $tls::ProtocolsFor($imported) | Should -Be $tls::Protocols
+        }
+        finally {
+            $capi.PersistKeyInCsp = $false   # delete the test's key container
+            $capi.Dispose()
+        }
+    }
+
     It 'a session can be made from files: the key opens at session creation' -Skip:(-not $OnWindows) {
         $pair = New-TestClientPair -Folder (Join-Path $TestDrive 'session') -NoUpload
         $session = New-SaleschatSession -BaseUri 'https://127.0.0.1:9/' -OrgId 'org-1' -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -NoDefault
