@@ -121,7 +121,7 @@ namespace Saleschat.Mtls.Diagnostics
                     if (PlatformFailureCodes.IsUnexplainedHandshakeFailure(ex) && !ExpiredNow(certificate.NotAfter))
                     {
                         return Diagnose(result, MtlsDiagnosis.ClientCertificateRefused,
-                            $"The {PlatformFailureCodes.UnexplainedHandshakeFailure.Substring(4)}. Check that the certificate is uploaded in Saleschat (Settings > mTLS > Upload Certificate) for this environment ({result.Uri.Host}) and that Test-SaleschatClientCertificate passes." + TlsPlatform.ClientCertificateAdvice(null));
+                            $"{char.ToUpperInvariant(PlatformFailureCodes.UnexplainedHandshakeFailure[0])}{PlatformFailureCodes.UnexplainedHandshakeFailure.Substring(1)}. Check that the certificate is uploaded in Saleschat (Settings > mTLS > Upload Certificate) for this environment ({result.Uri.Host}) and that Test-SaleschatClientCertificate passes." + TlsPlatform.ClientCertificateAdvice(null));
                     }
 
                     string said = alert != null ? "TLS alert " + alert.Replace('_', ' ') : ex.Failure == FailureKind.ConnectionClosed ? "connection closed after the handshake" : "TLS refusal";
