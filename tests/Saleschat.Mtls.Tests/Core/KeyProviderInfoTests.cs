@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Authentication;
 using Saleschat.Mtls.Certificates;
-using Saleschat.Mtls.Http;
+using Saleschat.Mtls.Http.Transport;
 using Xunit;
 
 namespace Saleschat.Mtls.Tests.Core;

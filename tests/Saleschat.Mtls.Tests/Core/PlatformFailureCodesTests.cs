@@ -1,10 +1,11 @@
 using System.ComponentModel;
 using System.IO;
-using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using Saleschat.Mtls.Http.Failures;
 using Saleschat.Mtls.Http;
 using Xunit;
 
@@ -100,9 +101,19 @@ public sealed class PlatformFailureCodesTests
         // referencesource _Connection.cs: SecureChannelFailure with no inner exception; nothing tells the causes apart.
         Exception bare = new HttpRequestException(Sent, new WebException(Aborted, WebExceptionStatus.SecureChannelFailure));
         Assert.True(PlatformFailureCodes.IsUnexplainedHandshakeFailure(bare));
-        Assert.Contains("refused the client certificate", PlatformFailureCodes.UnexplainedHandshakeFailure);
-        Assert.Contains("private key is unusable", PlatformFailureCodes.UnexplainedHandshakeFailure);
-        Assert.Contains("no common TLS protocol", PlatformFailureCodes.UnexplainedHandshakeFailure);
+        CredentialRefusal refusal = CredentialRefusal.OfFailure(bare, FailureKind.ClientCertificateRefused, DateTime.UtcNow.AddDays(30), closedIsRefusal: false)!;
+        Assert.Equal(Saleschat.Mtls.MtlsDiagnosis.ClientCertificateRefused, refusal.Verdict);   // the public verdict stays the likeliest cause
+        string message = refusal.Message("GET https://x.example/", new Uri("https://x.example/"), DateTime.UtcNow.AddDays(30), hasApiKey: true);
+        Assert.StartsWith("GET https://x.example/: the TLS handshake failed", message);
+        Assert.Contains("refused the client certificate", message);
+        Assert.Contains("private key is unusable", message);
+        Assert.Contains("no common TLS protocol", message);
+
+        // With an alert code, the refusal is said as one, with its alert.
+        Exception named = NetFramework(WebExceptionStatus.SecureChannelFailure, new Win32Exception(unchecked((int)0x80090325)));
+        string refused = CredentialRefusal.OfFailure(named, FailureKind.ClientCertificateRefused, DateTime.UtcNow.AddDays(30), closedIsRefusal: false)!
+            .Message(null, new Uri("https://x.example/"), DateTime.UtcNow.AddDays(30), hasApiKey: true);
+        Assert.StartsWith("The server refused the client certificate (TLS alert unknown ca)", refused);
 
         // A code that says which it was keeps its precise verdict.
         Assert.False(PlatformFailureCodes.IsUnexplainedHandshakeFailure(NetFramework(WebExceptionStatus.SecureChannelFailure, new Win32Exception(unchecked((int)0x80090325)))));
