@@ -115,7 +115,9 @@ namespace Saleschat.Mtls.Cmdlets
                     UserAgent = Http.Transport.UserAgent.For(PowerShellVersion()),
                 };
 
-                SaleschatSession session = SaleschatSession.Create(settings);
+                // A certificate loaded here (files, PEM, the store) belongs to the session, which disposes it when it is
+                // closed (and at once if it cannot be made); a piped -Certificate stays the caller's.
+                SaleschatSession session = SaleschatSession.Create(settings, ownsCertificate: ParameterSetName != CertificateSet);
                 WarnAboutExpiry(session);
                 if (!session.HasApiKey)
                 {

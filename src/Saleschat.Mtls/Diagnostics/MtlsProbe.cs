@@ -24,6 +24,11 @@ namespace Saleschat.Mtls.Diagnostics
 
         public static async Task<MtlsTestResult> RunAsync(SaleschatSession session, Action<string> log, CancellationToken cancellationToken)
         {
+            if (!session.IsOpen)
+            {
+                throw session.ClosedError(); // before its certificate is touched: a closed session disposed what it loaded
+            }
+
             var certificate = session.Certificate;
             var result = new MtlsTestResult
             {

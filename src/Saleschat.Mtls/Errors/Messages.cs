@@ -23,6 +23,15 @@ namespace Saleschat.Mtls.Errors
             + $" ({evidence}). Upload it in Saleschat ({UploadPlace}) for this environment ({host}), then try again; UAT and Production keep separate lists."
             + Http.Transport.TlsPlatform.ClientCertificateAdvice(null);
 
+        /// <summary>
+        /// A TLS handshake failure Windows PowerShell (.NET Framework) reports with no cause: a refusal, an unusable key
+        /// and no common protocol read the same there (PlatformFailureCodes.IsUnexplainedHandshakeFailure).
+        /// </summary>
+        public static string HandshakeFailedUnexplained(string target, string host) =>
+            Start(target, "the TLS handshake failed, and Windows PowerShell (.NET Framework) does not say why")
+            + $": the server refused the client certificate, the private key is unusable, or there is no common TLS protocol. Check that the certificate is uploaded in Saleschat ({UploadPlace}) for this environment ({host}) and that Test-SaleschatClientCertificate passes."
+            + Http.Transport.TlsPlatform.ClientCertificateAdvice(null);
+
         /// <summary>The server refused the client certificate, which has expired (or which the server says has).</summary>
         public static string CertificateExpired(string target, DateTime notAfter, string evidence) =>
             notAfter.ToUniversalTime() < DateTime.UtcNow

@@ -147,8 +147,9 @@ namespace Saleschat.Mtls.Files
         {
             try
             {
-                // File.Move never replaces: if another process created the file since our check, it fails.
-                File.Move(temporary, path);
+                // File.Move never replaces: if another process created the file since our check, it fails. On Windows a
+                // scanner holding the new temporary file for a moment fails it too: retried while the target is still free.
+                SharingViolationRetry.Run(() => File.Move(temporary, path), () => !File.Exists(path));
             }
             catch (IOException) when (File.Exists(path))
             {

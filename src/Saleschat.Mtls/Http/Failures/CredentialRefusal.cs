@@ -12,11 +12,14 @@ namespace Saleschat.Mtls.Http.Failures
     /// </summary>
     public sealed class CredentialRefusal
     {
-        private CredentialRefusal(MtlsDiagnosis verdict, string evidence, int statusCode)
+        private readonly bool _unexplained;
+
+        private CredentialRefusal(MtlsDiagnosis verdict, string evidence, int statusCode, bool unexplained = false)
         {
             Verdict = verdict;
             Evidence = evidence;
             StatusCode = statusCode;
+            _unexplained = unexplained;
         }
 
         /// <summary>ClientCertificateRefused, ClientCertificateExpired, ApiKeyRejected or WrongOrganization.</summary>
@@ -72,6 +75,13 @@ namespace Saleschat.Mtls.Http.Failures
             }
 
             string alert = FailureClassifier.AlertName(exception);
+            if (failure == FailureKind.ClientCertificateRefused && alert == null && !ExpiredNow(certificateNotAfter)
+                && PlatformFailureCodes.IsUnexplainedHandshakeFailure(exception))
+            {
+                // .NET Framework's bare SecureChannelFailure: most often the refusal, so that verdict, but said as what it is.
+                return new CredentialRefusal(MtlsDiagnosis.ClientCertificateRefused, "TLS handshake failed", 0, unexplained: true);
+            }
+
             string evidence = alert != null ? "TLS alert " + alert.Replace('_', ' ') // "unknown ca", as OpenSSL and people write it
                 : failure == FailureKind.ConnectionClosed ? "connection closed after the handshake"
                 : "TLS refusal";
@@ -91,7 +101,7 @@ namespace Saleschat.Mtls.Http.Failures
                 case MtlsDiagnosis.WrongOrganization:
                     return Messages.WrongOrganization(uri.AbsolutePath, saleschatCode, saleschatName);
                 default:
-                    return Messages.CertificateRefused(target, Evidence, uri.Host);
+                    return _unexplained ? Messages.HandshakeFailedUnexplained(target, uri.Host) : Messages.CertificateRefused(target, Evidence, uri.Host);
             }
         }
 

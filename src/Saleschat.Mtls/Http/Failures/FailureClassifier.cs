@@ -174,7 +174,8 @@ namespace Saleschat.Mtls.Http.Failures
                 messages += " " + (e.Message ?? string.Empty).ToLowerInvariant();
             }
 
-            return AlertIn(messages);
+            // SChannel on .NET Framework names the alert only by its code (and in the UI language).
+            return AlertIn(messages) ?? PlatformFailureCodes.AlertName(exception);
         }
 
         private static string AlertIn(string messages)
