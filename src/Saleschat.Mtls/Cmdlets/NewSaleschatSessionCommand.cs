@@ -95,6 +95,21 @@ namespace Saleschat.Mtls.Cmdlets
         [Parameter]
         public SwitchParameter NoDefault { get; set; }
 
+        // Invoke-RestMethod's proxy parameters, with its meanings (see Proxies.ProxySettings and ProxyRoute).
+        [Parameter]
+        [ValidateNotNull]
+        public Uri Proxy { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public PSCredential ProxyCredential { get; set; }
+
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
+        [Parameter]
+        public SwitchParameter NoProxy { get; set; }
+
         protected override void ProcessRecord()
         {
             RunTerminating(() =>
@@ -112,6 +127,7 @@ namespace Saleschat.Mtls.Cmdlets
                     RetryIntervalSec = RetryIntervalSec,
                     ExpiryWarningDays = ExpiryWarningDays,
                     UserAgent = Http.UserAgent.For(PowerShellVersion()),
+                    Proxy = Proxies.ProxySettings.Create(Proxy, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials, NoProxy),
                 };
 
                 SaleschatSession session = SaleschatSession.Create(settings);
@@ -126,7 +142,7 @@ namespace Saleschat.Mtls.Cmdlets
                     DefaultSession.Current = session;
                 }
 
-                WriteVerbose($"Session for {session.Environment} {session.BaseUri}, org {session.OrgId ?? "(none)"}, certificate {session.Thumbprint}.");
+                WriteVerbose($"Session for {session.Environment} {session.BaseUri}, org {session.OrgId ?? "(none)"}, certificate {session.Thumbprint}, proxy: {session.Proxy}.");
                 WriteObject(session);
             });
         }

@@ -130,7 +130,9 @@ namespace Saleschat.Mtls.Diagnostics
                 case FailureKind.Timeout:
                     return Diagnose(result, MtlsDiagnosis.Timeout, ex.Message);
                 default:
-                    return Diagnose(result, MtlsDiagnosis.UnexpectedResponse, ex.Message);
+                    // A proxy's failures carry their own one-line message (Proxies.ProxyMessages).
+                    MtlsDiagnosis? proxy = Proxies.ProxyFailure.Diagnosis(ex.Failure);
+                    return Diagnose(result, proxy ?? MtlsDiagnosis.UnexpectedResponse, ex.Message);
             }
         }
 
