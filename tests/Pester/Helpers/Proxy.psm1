@@ -181,6 +181,33 @@ function Get-TestProxyConnectCount {
     [regex]::Matches((Get-TestProxyLog $Proxy), $pattern).Count
 }
 
+<#
+.SYNOPSIS
+    Returns once the proxy has logged everything that happened before the call: it sends one CONNECT to a unique
+    .invalid name (squid answers it at once; tinyproxy logs the request line as it reads it) and waits for that line.
+    squid logs a tunnel when it ends, so a test proves "no CONNECT" only after its client has closed and this returned.
+#>
+function Sync-TestProxyLog {
+    param([Parameter(Mandatory)] $Proxy, [int] $TimeoutSec = 15)
+    $marker = 'sync-' + [guid]::NewGuid().ToString('n').Substring(0, 12) + '.invalid'
+    $client = [Net.Sockets.TcpClient]::new()
+    try {
+        $client.Connect([Net.IPAddress]::Loopback, $Proxy.Port)
+        $stream = $client.GetStream()
+        $bytes = [Text.Encoding]::ASCII.GetBytes("CONNECT ${marker}:443 HTTP/1.1`r`nHost: ${marker}:443`r`n`r`n")
+        $stream.Write($bytes, 0, $bytes.Length)
+        $stream.ReadTimeout = $TimeoutSec * 1000
+        $null = $stream.Read([byte[]]::new(1024), 0, 1024)
+    }
+    catch [IO.IOException] { }
+    finally { $client.Dispose() }
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while (-not (Get-TestProxyLog $Proxy).Contains($marker)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "The proxy did not log $marker within $TimeoutSec s." }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
 # Stops a proxy by its pid (SIGTERM; squid's shutdown_lifetime is 0), then whatever is left of its tree.
 function Stop-TestProxy {
     param([Parameter(ValueFromPipeline)] $Proxy)
@@ -231,4 +258,4 @@ function Invoke-ProxyCurl {
 }
 
 Export-ModuleMember -Function New-TestProxyHostName, Add-TestHostName, Remove-TestHostName, Start-TestProxy, Stop-TestProxy,
-    Get-TestProxyLog, Get-TestProxyConnectCount, Get-TestProxyDiagnostics, Invoke-ProxyCurl
+    Get-TestProxyLog, Get-TestProxyConnectCount, Sync-TestProxyLog, Get-TestProxyDiagnostics, Invoke-ProxyCurl
