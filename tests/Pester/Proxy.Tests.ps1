@@ -272,6 +272,26 @@ Describe 'what a proxy did is named in one line, in under 3 s, and never retried
         finally { $session.Dispose() }
     }
 
+    It 'names TLS inspection by a proxy whose CA this machine trusts, instead of blaming the certificate upload' {
+        # A corporate root pushed to every machine: here the session trusts squid's CA as the host's own, so the
+        # handshake with squid passes; squid then meets nginx without the client certificate and relays nginx's 400
+        # "No required SSL certificate was sent" page.
+        $bumpCa = [Security.Cryptography.X509Certificates.X509Certificate2]::new($proxies.SquidBump.CaPath)
+        $session = New-ProxySession -Extra @{ Proxy = $proxies.SquidBump.Uri; ServerCertificateAuthority = $bumpCa; MaximumRetryCount = 3; RetryIntervalSec = 1 }
+        try {
+            $result = Test-SaleschatMtls -Session $session
+            $result.Diagnosis | Should -Be 'TlsInspectedByProxy' -Because $result.Message
+            $result.StatusCode | Should -Be 400
+            $result.Message | Should -BeLike "*received no client certificate*issued by 'CN=Saleschat test inspecting proxy CA, O=Inspecting Proxy Test'*bypass list*"
+            $result.Message | Should -Not -BeLike '*Upload it*'
+        }
+        finally { $session.Dispose() }
+        $uri = [uri]"https://$($hostName):$($edges.Http2.Port)/v4/orgs/org-1/mtls/hello"
+        $curl = Invoke-ProxyCurl -Uri $uri -Proxy $proxies.SquidBump -Pair $pair -CaPath $proxies.SquidBump.CaPath -ApiKey $apiKey
+        $curl.StatusCode | Should -Be 400
+        $curl.Body | Should -BeLike '*No required SSL certificate was sent*'
+    }
+
     It 'agrees with curl: 407 without credentials, 403 for the refused host, and an untrusted certificate behind ssl_bump' {
         $uri = [uri]"https://$($hostName):$($edges.Http2.Port)/v4/orgs/org-1/mtls/hello"
         (Invoke-ProxyCurl -Uri $uri -Proxy $proxies.Squid -Pair $pair -CaPath $authority.CertificatePath).Error | Should -BeLike '*CONNECT tunnel failed, response 407*'

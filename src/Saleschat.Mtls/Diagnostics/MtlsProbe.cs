@@ -57,6 +57,12 @@ namespace Saleschat.Mtls.Diagnostics
                 result.StatusCode = response.StatusCode;
                 result.Body = ServerText.Clean(response.Body, ServerText.MessageLimit, keepLines: true);
                 result.HttpVersion = response.HttpVersion;
+                if (Proxies.ProxyFailure.SawNoClientCertificate(session.ProxyRoute, response.StatusCode, response.Body))
+                {
+                    string issuer = ((ITransportSource)session).Current.Validator.LastIssuer;
+                    return Diagnose(result, MtlsDiagnosis.TlsInspectedByProxy, Proxies.ProxyMessages.InspectedTrusted(result.Uri, session.ProxyRoute, response.StatusCode, issuer));
+                }
+
                 return FromResponse(result, response, certificate.NotAfter, session.HasApiKey);
             }
             catch (TransportException ex)

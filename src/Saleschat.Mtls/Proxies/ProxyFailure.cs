@@ -122,6 +122,16 @@ namespace Saleschat.Mtls.Proxies
             }
         }
 
+        /// <summary>
+        /// Whether an answer that refuses the client certificate says the host saw no certificate at all, while one was
+        /// offered, through a proxy: nginx's 496 "No required SSL certificate was sent". An inspecting proxy whose CA
+        /// the machine trusts (a corporate root pushed to every workstation) passes the handshake, then talks to the
+        /// host itself without the client certificate, which it cannot have; the host's refusal comes back through it.
+        /// </summary>
+        public static bool SawNoClientCertificate(ProxyRoute route, int statusCode, string body) =>
+            route != null && route.InUse
+            && (statusCode == 496 || (statusCode == 400 && ResponseRefusal.NginxPageTitle(body) == "No required SSL certificate was sent"));
+
         /// <summary>The diagnosis Test-SaleschatMtls shows for a proxy failure, or null for any other failure.</summary>
         public static MtlsDiagnosis? Diagnosis(FailureKind failure)
         {

@@ -45,5 +45,16 @@ namespace Saleschat.Mtls.Proxies
                     return null;
             }
         }
+
+        /// <summary>
+        /// The host answered that it got no client certificate, through a proxy that completed the handshake itself:
+        /// the proxy inspects TLS with a CA this machine trusts (<paramref name="serverIssuer"/>).
+        /// </summary>
+        public static string InspectedTrusted(Uri host, ProxyRoute route, int statusCode, string serverIssuer)
+        {
+            string proxy = route?.Via != null ? route.Via.AbsoluteUri : "the proxy";
+            string issuer = ServerText.Clean(serverIssuer ?? "an unknown CA", 200, keepLines: false);
+            return $"{host.Host} answered HTTP {statusCode}: it received no client certificate, though one was offered. The proxy {proxy} inspects TLS (the certificate presented for {host.Host} was issued by '{issuer}') and cannot present the client certificate to the host, so mTLS cannot pass it. Add {host.Host} to the proxy's TLS-inspection bypass list, or bypass the proxy (NO_PROXY or -NoProxy) where the host is reachable directly.";
+        }
     }
 }

@@ -80,6 +80,17 @@ public sealed class ProxyFailureTests
             ProxyFailure.Refine(FailureKind.ServerCertificateUntrusted, Straight, "CN=Zscaler Root CA", null));
     }
 
+    [Theory]
+    [InlineData(496, "", true)]
+    [InlineData(400, "<html><head><title>400 No required SSL certificate was sent</title></head></html>", true)]
+    [InlineData(400, "<html><head><title>400 The SSL certificate error</title></head></html>", false)]
+    [InlineData(403, "", false)]
+    public void No_client_certificate_at_the_host_through_a_proxy_is_inspection(int status, string body, bool expected)
+    {
+        Assert.Equal(expected, ProxyFailure.SawNoClientCertificate(ViaProxy, status, body));
+        Assert.False(ProxyFailure.SawNoClientCertificate(Straight, status, body));
+    }
+
     [Fact]
     public void The_messages_are_one_line_and_never_hold_the_proxy_password()
     {
