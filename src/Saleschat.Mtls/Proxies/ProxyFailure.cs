@@ -51,7 +51,10 @@ namespace Saleschat.Mtls.Proxies
                         return TypedStatus(request) ?? MessageStatus(request.Message);
                     case WebException web when web.Status == WebExceptionStatus.ProtocolError && web.Response is HttpWebResponse response:
                         // .NET Framework: HttpClientHandler returns the host's error answers as responses, so a
-                        // protocol error with a response in the chain is the proxy's answer to CONNECT.
+                        // protocol error with a response in the chain is the proxy's answer to CONNECT: the tunnel is a
+                        // separate HttpWebRequest whose WebException (status ProtocolError, the 407/403 response with its
+                        // Proxy-Authenticate header) becomes the failed request's inner exception (referencesource
+                        // System/net/System/Net/_Connection.cs, TunnelThroughProxy and TunnelThroughProxyWrapper).
                         return (int)response.StatusCode;
                 }
             }
