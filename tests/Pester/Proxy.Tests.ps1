@@ -205,15 +205,16 @@ Describe 'the proxy from the environment (HTTPS_PROXY, ALL_PROXY, NO_PROXY), rea
 Describe 'what a proxy did is named in one line, in under 3 s, and never retried' -Tag 'CI', 'Slow', 'Edge' {
     BeforeAll {
         # Each case: the session's proxy settings, the host asked for, and how many CONNECTs one attempt costs in the
-        # proxy's log (.NET first asks without credentials and answers the 407 challenge with them: two).
+        # proxy's log: .NET first asks without credentials and answers the 407 challenge with them (two), and a 407 is
+        # followed by one CONNECT without credentials that reads the proxy's Proxy-Authenticate (ProxyChallengeProbe).
         function Get-Case([string] $Name) {
             $squid = $proxies.Squid.Uri
             $tiny = $proxies.Tinyproxy.Uri
             switch ($Name) {
-                'squid without credentials' { @{ Extra = @{ Proxy = $squid }; Log = $proxies.Squid; Connects = 1 } }
-                'squid with a wrong password' { @{ Extra = @{ Proxy = $squid; ProxyCredential = Get-ProxyCredential $wrongPassword }; Log = $proxies.Squid; Connects = 2 } }
-                'tinyproxy without credentials' { @{ Extra = @{ Proxy = $tiny }; Log = $proxies.Tinyproxy; Connects = 1 } }
-                'tinyproxy with a wrong password (it answers 401)' { @{ Extra = @{ Proxy = $tiny; ProxyCredential = Get-ProxyCredential $wrongPassword }; Log = $proxies.Tinyproxy; Connects = 2 } }
+                'squid without credentials' { @{ Extra = @{ Proxy = $squid }; Log = $proxies.Squid; Connects = 2 } }
+                'squid with a wrong password' { @{ Extra = @{ Proxy = $squid; ProxyCredential = Get-ProxyCredential $wrongPassword }; Log = $proxies.Squid; Connects = 3 } }
+                'tinyproxy without credentials' { @{ Extra = @{ Proxy = $tiny }; Log = $proxies.Tinyproxy; Connects = 2 } }
+                'tinyproxy with a wrong password (it answers 401)' { @{ Extra = @{ Proxy = $tiny; ProxyCredential = Get-ProxyCredential $wrongPassword }; Log = $proxies.Tinyproxy; Connects = 3 } }
                 "squid's ACL refuses the host" { @{ Extra = @{ Proxy = $squid; ProxyCredential = Get-ProxyCredential }; HostName = 'refused.saleschat-proxy.test'; Log = $proxies.Squid; Connects = 1 } }
                 'squid cannot resolve the host' { @{ Extra = @{ Proxy = $squid; ProxyCredential = Get-ProxyCredential }; HostName = 'no-such-host-' + [guid]::NewGuid().ToString('n').Substring(0, 8) + '.invalid'; Log = $proxies.Squid; Connects = 2 } }
                 'nothing listens at the proxy' { @{ Extra = @{ Proxy = [uri]"http://127.0.0.1:$(Get-FreeTcpPort)/" } } }
@@ -227,10 +228,10 @@ Describe 'what a proxy did is named in one line, in under 3 s, and never retried
     AfterAll { Write-Host ("Proxy diagnosis timings: " + ($timings -join '; ')) }
 
     It '<Name>: <Diagnosis>' -TestCases @(
-        @{ Name = 'squid without credentials'; Diagnosis = 'ProxyAuthenticationRequired'; Message = '*wants credentials (HTTP 407;*-ProxyCredential*' }
-        @{ Name = 'squid with a wrong password'; Diagnosis = 'ProxyAuthenticationRequired'; Message = '*refused the proxy credentials (HTTP 407;*' }
-        @{ Name = 'tinyproxy without credentials'; Diagnosis = 'ProxyAuthenticationRequired'; Message = '*wants credentials (HTTP 407;*' }
-        @{ Name = 'tinyproxy with a wrong password (it answers 401)'; Diagnosis = 'ProxyAuthenticationRequired'; Message = '*refused the proxy credentials (HTTP 401;*' }
+        @{ Name = 'squid without credentials'; Diagnosis = 'ProxyAuthenticationRequired'; Message = '*wants credentials (HTTP 407; it asks for Basic realm="Saleschat test proxy")*-ProxyCredential*' }
+        @{ Name = 'squid with a wrong password'; Diagnosis = 'ProxyAuthenticationRequired'; Message = '*refused the proxy credentials (HTTP 407; it asks for Basic realm="Saleschat test proxy")*' }
+        @{ Name = 'tinyproxy without credentials'; Diagnosis = 'ProxyAuthenticationRequired'; Message = '*wants credentials (HTTP 407; it asks for Basic*' }
+        @{ Name = 'tinyproxy with a wrong password (it answers 401)'; Diagnosis = 'ProxyAuthenticationRequired'; Message = '*refused the proxy credentials (HTTP 401; it asks for Basic*' }
         @{ Name = "squid's ACL refuses the host"; Diagnosis = 'ProxyRefused'; Message = '*refused to open a tunnel to refused.saleschat-proxy.test:*(HTTP 403)*' }
         @{ Name = 'squid cannot resolve the host'; Diagnosis = 'ProxyRefused'; Message = '*could not open a tunnel*(HTTP 5*' }
         @{ Name = 'nothing listens at the proxy'; Diagnosis = 'ProxyUnreachable'; Message = '*could not be reached (the connection was refused)*' }

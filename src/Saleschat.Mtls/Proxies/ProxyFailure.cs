@@ -171,7 +171,7 @@ namespace Saleschat.Mtls.Proxies
             return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
         }
 
-        private static string ChallengeText(string[] values)
+        internal static string ChallengeText(string[] values)
         {
             if (values == null || values.Length == 0)
             {

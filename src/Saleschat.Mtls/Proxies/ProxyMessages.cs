@@ -23,10 +23,11 @@ namespace Saleschat.Mtls.Proxies
             switch (failure)
             {
                 case FailureKind.ProxyAuthenticationRequired:
-                    string challenge = ProxyFailure.Challenge(exception);
+                    // .NET Framework keeps the proxy's answer; .NET does not, so the proxy is asked once more, without credentials.
+                    string challenge = ProxyFailure.Challenge(exception) ?? ProxyChallengeProbe.Ask(route?.Via, host);
                     string asked = challenge != null
                         ? $"it asks for {challenge}"
-                        : "the platform does not show which scheme it asks for: curl -v -x <proxy> shows its Proxy-Authenticate header";
+                        : "which scheme it asks for could not be read: curl -v -x <proxy> shows its Proxy-Authenticate header";
                     return route?.HasCredential == true
                         ? $"{target}: the proxy {proxy} refused the proxy credentials (HTTP {status}; {asked}). Check -ProxyCredential (or the user and password in HTTPS_PROXY); for a Negotiate or NTLM proxy use -ProxyUseDefaultCredentials."
                         : $"{target}: the proxy {proxy} wants credentials (HTTP {status}; {asked}). Give New-SaleschatSession -Proxy {proxy} -ProxyCredential <user> (Basic), or -ProxyUseDefaultCredentials (Negotiate or NTLM, Windows).";

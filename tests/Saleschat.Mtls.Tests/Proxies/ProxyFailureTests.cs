@@ -118,11 +118,30 @@ public sealed class ProxyFailureTests
     }
 
     [Fact]
-    public void Without_the_challenge_the_message_says_so()
+    public void Without_the_challenge_and_with_no_proxy_to_ask_the_message_says_so()
     {
-        string message = ProxyMessages.For(FailureKind.ProxyAuthenticationRequired, "GET x", Host, ViaProxy, Tunnel(407), null, false)!;
+        // Nothing listens there: the proxy cannot be asked again (a refused connection, at once).
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var gone = ProxyRoute.For(ProxySettings.Create(new Uri($"http://127.0.0.1:{port}/"), null, false, false), Host);
 
-        Assert.Contains("does not show which scheme", message);
+        string message = ProxyMessages.For(FailureKind.ProxyAuthenticationRequired, "GET x", Host, gone, Tunnel(407), null, false)!;
+
+        Assert.Contains("could not be read", message);
         Assert.Contains("HTTP 407", message);
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 407 Proxy Authentication Required\r\nServer: squid\r\nProxy-Authenticate: Basic realm=\"corp\"\r\nContent-Length: 0", "Basic realm=\"corp\"")]
+    [InlineData("HTTP/1.1 407 Proxy Authentication Required\r\nproxy-authenticate: Negotiate\r\nProxy-Authenticate: NTLM", "Negotiate, NTLM")]
+    [InlineData("HTTP/1.1 407 x\r\nProxy-Authenticate: Basic \u001b[2Jrealm=x", "Basic [2Jrealm=x")]
+    [InlineData("HTTP/1.1 200 Connection established", null)]
+    [InlineData("SSH-2.0-OpenSSH_9.2", null)]
+    [InlineData("", null)]
+    public void The_probe_reads_only_a_407s_schemes_and_cleans_them(string headers, string? expected)
+    {
+        Assert.Equal(expected, ProxyChallengeProbe.Challenges(headers));
     }
 }
