@@ -1,11 +1,16 @@
-using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Threading;
+using System.Net.Http;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
+using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Request;
+using Saleschat.Mtls.Http.Response;
+using Saleschat.Mtls.Http.Transport;
 
 namespace Saleschat.Mtls.Http
 {
@@ -233,23 +238,17 @@ namespace Saleschat.Mtls.Http
                 return new TransportException(failure, proxy, request.Uri, attempt, ex);
             }
 
-            if (failure == FailureKind.ClientCertificateRefused
-                && (_transports.Current.ClientCertificateNotAfter.ToUniversalTime() < DateTime.UtcNow || FailureClassifier.AlertName(ex) == "certificate_expired"))
+            // A TLS refusal is named by the same namer as an HTTP one, with the same words (CredentialRefusal).
+            DateTime notAfter = _transports.Current.ClientCertificateNotAfter;
+            CredentialRefusal refusal = CredentialRefusal.OfFailure(ex, failure, notAfter, closedIsRefusal: false);
+            if (refusal != null)
             {
-                string expired = _transports.Current.ClientCertificateNotAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture);
-                return new TransportException(Errors.ErrorIds.CertificateExpired, failure,
-                    $"{request.Method} {request.Uri}: the server refused the client certificate, which expired on {expired}{AlertText(ex)}. Make and upload a new one, then rotate to it (Start-SaleschatCertificateRotation).",
+                return new TransportException(refusal.ErrorId, failure,
+                    refusal.Message($"{request.Method} {request.Uri}", request.Uri, notAfter, hasApiKey: _authorization != null),
                     request.Uri, attempt, ex);
             }
 
             return new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, ex);
-        }
-
-        private static string AlertText(Exception ex)
-        {
-            string alert = FailureClassifier.AlertName(ex);
-            // "unknown ca", as OpenSSL and people write it; AlertName keeps RFC 8446's unknown_ca for code.
-            return alert == null ? string.Empty : $" (TLS alert {alert.Replace('_', ' ')})";
         }
 
         private static string OneLine(string text) => text.Replace("\r", " ").Replace("\n", " ");
@@ -268,13 +267,11 @@ namespace Saleschat.Mtls.Http
                 case FailureKind.ServerCertificateUntrusted:
                     return $"{target}: the server's certificate is not trusted. For a private test host, pass its CA with -ServerCertificateAuthority.";
                 case FailureKind.ServerNameMismatch:
-                    return $"{target}: the server's certificate is not for the name {request.Uri.Host}. Check -BaseUri: use the host name the server's certificate was issued for.";
-                case FailureKind.ClientCertificateRefused:
-                    return $"{target}: the server refused the client certificate{AlertText(ex)}. Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment, then try again." + TlsPlatform.ClientCertificateAdvice(null);
+                    return Messages.ServerNameMismatch(target, request.Uri.Host);
                 case FailureKind.ClientKeyUnusable:
                     return $"{target}: Windows could not use the client certificate's private key for TLS ({OneLine(FailureClassifier.InnermostMessage(ex))}). " + ClientKeyAdvice.Text;
                 case FailureKind.ConnectionClosed:
-                    return $"{target}: the server closed the connection without a complete answer. If this happens on every call, the server is refusing the client certificate: upload it in Saleschat (Settings > mTLS) for this environment.";
+                    return Messages.ConnectionClosed(target);
                 default:
                     return $"{target} failed: {OneLine(FailureClassifier.InnermostMessage(ex))}";
             }

@@ -49,7 +49,7 @@ namespace Saleschat.Mtls.Proxies
 
         /// <summary>Where the default proxy comes from on this platform, for the session's view and the messages.</summary>
         public static string Origin => HttpClientDefaultProxy != null
-            ? "HTTPS_PROXY/ALL_PROXY" + (Http.TlsPlatform.IsWindows ? " or the system proxy" : string.Empty)
+            ? "HTTPS_PROXY/ALL_PROXY" + (Http.Transport.TlsPlatform.IsWindows ? " or the system proxy" : string.Empty)
             : "the system proxy (Internet Options)";
     }
 }

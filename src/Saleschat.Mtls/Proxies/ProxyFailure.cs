@@ -5,7 +5,8 @@ using System.Net.Http;
 using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
-using Saleschat.Mtls.Http;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Response;
 
 namespace Saleschat.Mtls.Proxies
 {

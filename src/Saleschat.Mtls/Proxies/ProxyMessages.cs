@@ -1,5 +1,6 @@
 using System;
-using Saleschat.Mtls.Http;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Response;
 
 namespace Saleschat.Mtls.Proxies
 {

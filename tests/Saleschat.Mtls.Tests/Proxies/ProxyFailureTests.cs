@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using Saleschat.Mtls.Http;
+using Saleschat.Mtls.Http.Failures;
 using Saleschat.Mtls.Proxies;
 using Xunit;
 

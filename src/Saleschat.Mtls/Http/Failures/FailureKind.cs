@@ -1,0 +1,36 @@
+namespace Saleschat.Mtls.Http.Failures
+{
+    /// <summary>Why a request got no HTTP answer, as far as the client can tell.</summary>
+    public enum FailureKind
+    {
+        DnsFailure,
+        ConnectionRefused,
+        ServerCertificateUntrusted,
+
+        /// <summary>The server ended the TLS handshake with an alert about our certificate.</summary>
+        ClientCertificateRefused,
+
+        /// <summary>The connection closed before or while the answer came (an mTLS edge refusing, or a drop).</summary>
+        ConnectionClosed,
+        Timeout,
+        NetworkError,
+
+        /// <summary>The server's certificate is for another name than the host asked for (trusted or not).</summary>
+        ServerNameMismatch,
+
+        /// <summary>SChannel could not use our own private key (a lost key container, no access, CAPI with TLS 1.3).</summary>
+        ClientKeyUnusable,
+
+        /// <summary>The proxy answered CONNECT with 407 (or 401): no credentials, or wrong ones.</summary>
+        ProxyAuthenticationRequired,
+
+        /// <summary>The proxy answered CONNECT with 403 (host not allowed) or 5xx (it could not reach the host).</summary>
+        ProxyRefused,
+
+        /// <summary>The proxy itself could not be reached (refused, or its name unknown).</summary>
+        ProxyUnreachable,
+
+        /// <summary>A proxy answered the TLS handshake with its own certificate: mTLS cannot pass it.</summary>
+        TlsInspectedByProxy,
+    }
+}
