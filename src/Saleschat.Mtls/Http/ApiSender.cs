@@ -28,6 +28,9 @@ namespace Saleschat.Mtls.Http
         private readonly ITransportSource _transports;
         private readonly string _authorization;
 
+        // Session-wide, like the sender: once the host asked for HTTP/1.1, every later request of the session uses it.
+        private readonly Http11Fallback _http11 = new Http11Fallback();
+
         /// <param name="transports">The session: each attempt takes its current pool, so a certificate switch never strands a call.</param>
         /// <param name="authorization">The whole Authorization value ("Bearer key"), built once per session, or null.</param>
         internal ApiSender(ITransportSource transports, string authorization)
@@ -42,6 +45,7 @@ namespace Saleschat.Mtls.Http
         public async Task<ApiResponse> SendAsync(ApiRequest request, Action<string> log, CancellationToken cancellationToken)
         {
             var total = Stopwatch.StartNew();
+            bool resentOverHttp11 = false;
             for (int attempt = 1; ; attempt++)
             {
                 var stopwatch = Stopwatch.StartNew();
@@ -51,7 +55,7 @@ namespace Saleschat.Mtls.Http
                     TimeSpan? wait;
                     try
                     {
-                        ApiResponse response = await SendOnceAsync(request, attemptToken.Token).ConfigureAwait(false);
+                        ApiResponse response = await SendOnceAsync(request, resentOverHttp11 || _http11.IsRequired, attemptToken.Token).ConfigureAwait(false);
                         response.Attempts = attempt;
                         response.Elapsed = total.Elapsed;
                         log?.Invoke($"{request.Method} {request.Uri} -> {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, false)} ({response.HttpVersion}, {stopwatch.ElapsedMilliseconds} ms, attempt {attempt})");
@@ -77,6 +81,20 @@ namespace Saleschat.Mtls.Http
                     {
                         bool timedOut = attemptToken.IsCancellationRequested;
                         FailureKind failure = FailureClassifier.Classify(ex, timedOut);
+                        if (failure == FailureKind.Http11Required && !resentOverHttp11)
+                        {
+                            // Not processed by the server (RFC 9113 §8.1): sent again at once over HTTP/1.1, whatever the
+                            // method, as part of the same attempt; never more than once per request.
+                            resentOverHttp11 = true;
+                            if (_http11.Require())
+                            {
+                                log?.Invoke(Http11Fallback.Notice(request.Uri));
+                            }
+
+                            attempt--;
+                            continue;
+                        }
+
                         if (failure == FailureKind.ServerCertificateUntrusted && _transports.Current.ServerNameMismatched)
                         {
                             failure = FailureKind.ServerNameMismatch;
@@ -104,7 +122,7 @@ namespace Saleschat.Mtls.Http
             }
         }
 
-        private async Task<ApiResponse> SendOnceAsync(ApiRequest request, CancellationToken token)
+        private async Task<ApiResponse> SendOnceAsync(ApiRequest request, bool http11, CancellationToken token)
         {
             // The part file first: a folder that cannot be written costs no request.
             using (ResponseFile file = request.OutFile == null ? null : ResponseFile.Begin(request.OutFile, request.ReplaceOutFile))
@@ -113,7 +131,7 @@ namespace Saleschat.Mtls.Http
                 try
                 {
                     using (HttpRequestMessage message = BuildMessage(request))
-                    using (HttpResponseMessage response = await transport.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false))
+                    using (HttpResponseMessage response = await transport.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token, http11).ConfigureAwait(false))
                     {
                         Proxies.ProxyFailure.ThrowIfProxyAnswered(response);
                         var result = new ApiResponse
@@ -270,6 +288,8 @@ namespace Saleschat.Mtls.Http
                     return Messages.ServerNameMismatch(target, request.Uri.Host);
                 case FailureKind.ClientKeyUnusable:
                     return $"{target}: Windows could not use the client certificate's private key for TLS ({OneLine(FailureClassifier.InnermostMessage(ex))}). " + ClientKeyAdvice.Text;
+                case FailureKind.Http11Required:
+                    return $"{target}: the server asked for HTTP/1.1 again after the request was sent over HTTP/1.1. Report this host's setup to Saleschat support.";
                 case FailureKind.ConnectionClosed:
                     return Messages.ConnectionClosed(target);
                 default:

@@ -1,4 +1,5 @@
 using System;
+using Saleschat.Mtls.Http.Transport;
 using System.Collections.Generic;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -70,6 +71,13 @@ namespace Saleschat.Mtls.Http.Failures
             if (timedOut)
             {
                 return FailureKind.Timeout;
+            }
+
+            // Before anything that reads a reset: the chain of an HTTP_1_1_REQUIRED reset also says "the server reset
+            // the stream", which alone means a dropped connection.
+            if (Http11Fallback.IsRequiredBy(exception))
+            {
+                return FailureKind.Http11Required;
             }
 
             // A CONNECT the proxy refused: its status says more than any text under it.

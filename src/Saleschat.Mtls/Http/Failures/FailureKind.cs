@@ -32,5 +32,11 @@ namespace Saleschat.Mtls.Http.Failures
 
         /// <summary>A proxy answered the TLS handshake with its own certificate: mTLS cannot pass it.</summary>
         TlsInspectedByProxy,
+
+        /// <summary>
+        /// The HTTP/2 server reset the request with HTTP_1_1_REQUIRED (<see cref="Http11Fallback"/>): it was not
+        /// processed, and is sent again over HTTP/1.1. Never a refusal of the certificate, never a dropped connection.
+        /// </summary>
+        Http11Required,
     }
 }

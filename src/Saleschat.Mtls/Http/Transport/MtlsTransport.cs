@@ -129,11 +129,16 @@ namespace Saleschat.Mtls.Http.Transport
             }
         }
 
-        public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+        /// <param name="http11">HTTP/1.1 only: the host asked for it (<see cref="Http11Fallback"/>).</param>
+        public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken, bool http11 = false)
         {
             // The gate every request passes, whoever built it: the key and certificate go only to the session's host.
             _origin.Require(request.RequestUri);
-            request.Version = TlsPlatform.RequestVersion;
+
+            // Version 1.1 under the default RequestVersionOrLower policy takes the handler's HTTP/1.1 connections, whose TLS
+            // handshakes offer no h2 (no ALPN list at all: dotnet/runtime SocketsHttpHandler/ConnectionPool/HttpConnectionPool.cs,
+            // _sslOptionsHttp11), so the server cannot pick HTTP/2 again.
+            request.Version = http11 ? HttpVersion.Version11 : TlsPlatform.RequestVersion;
 
             // .NET Framework's HttpWebRequest sends "Expect: 100-continue" with every body and waits for the answer
             // (ServicePointManager.Expect100Continue defaults to true); HttpClientHandler copies this header setting to
