@@ -32,6 +32,7 @@ namespace Saleschat.Mtls
             _settings.ApiKey = settings.ApiKey?.Copy();
             _settings.ApiKey?.MakeReadOnly();
             BaseUri = baseUri;
+            ProxyRoute = Proxies.ProxyRoute.For(settings.Proxy, baseUri);
             MtlsTransport transport = NewTransport(settings.Certificate);
             if (ownsCertificate)
             {
@@ -76,6 +77,11 @@ namespace Saleschat.Mtls
         public int ExpiryWarningDays => _settings.ExpiryWarningDays;
 
         public int MaximumConnections => _settings.MaximumConnections;
+
+        /// <summary>The proxy the session reaches its host through (its address, never a credential, and where it came from), or "direct".</summary>
+        public string Proxy => ProxyRoute.Description;
+
+        internal Proxies.ProxyRoute ProxyRoute { get; }
 
         /// <summary>The sender for API calls and the hello call: the current certificate's pool and the API key.</summary>
         internal ApiSender Sender => _sender;
@@ -210,7 +216,7 @@ namespace Saleschat.Mtls
         }
 
         private MtlsTransport NewTransport(X509Certificate2 certificate) =>
-            new MtlsTransport(BaseUri, certificate, ServerCertificateAuthority, MaximumConnections, _settings.UserAgent);
+            new MtlsTransport(BaseUri, certificate, ServerCertificateAuthority, MaximumConnections, _settings.UserAgent, ProxyRoute);
 
         /// <summary>
         /// An empty key would send "Authorization: Bearer " and a CR, LF or NUL would end in a raw .NET exception

@@ -96,6 +96,21 @@ namespace Saleschat.Mtls.Cmdlets
         [Parameter]
         public SwitchParameter NoDefault { get; set; }
 
+        // Invoke-RestMethod's proxy parameters, with its meanings (see Proxies.ProxySettings and ProxyRoute).
+        [Parameter]
+        [ValidateNotNull]
+        public Uri Proxy { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public PSCredential ProxyCredential { get; set; }
+
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
+        [Parameter]
+        public SwitchParameter NoProxy { get; set; }
+
         protected override void ProcessRecord()
         {
             RunTerminating(() =>
@@ -113,6 +128,7 @@ namespace Saleschat.Mtls.Cmdlets
                     RetryIntervalSec = RetryIntervalSec,
                     ExpiryWarningDays = ExpiryWarningDays,
                     UserAgent = Http.Transport.UserAgent.For(PowerShellVersion()),
+                    Proxy = Proxies.ProxySettings.Create(Proxy, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials, NoProxy),
                 };
 
                 // A certificate loaded here (files, PEM, the store) belongs to the session, which disposes it when it is
@@ -129,7 +145,7 @@ namespace Saleschat.Mtls.Cmdlets
                     DefaultSession.Current = session;
                 }
 
-                WriteVerbose($"Session for {session.Environment} {session.BaseUri}, org {session.OrgId ?? "(none)"}, certificate {session.Thumbprint}.");
+                WriteVerbose($"Session for {session.Environment} {session.BaseUri}, org {session.OrgId ?? "(none)"}, certificate {session.Thumbprint}, proxy: {session.Proxy}.");
                 WriteObject(session);
             });
         }

@@ -65,6 +65,12 @@ namespace Saleschat.Mtls.Diagnostics
                 result.StatusCode = response.StatusCode;
                 result.Body = ServerText.Clean(response.Body, ServerText.MessageLimit, keepLines: true);
                 result.HttpVersion = response.HttpVersion;
+                if (Proxies.ProxyFailure.SawNoClientCertificate(session.ProxyRoute, response.StatusCode, response.Body))
+                {
+                    string issuer = ((Http.Transport.ITransportSource)session).Current.Validator.LastIssuer;
+                    return Diagnose(result, MtlsDiagnosis.TlsInspectedByProxy, Proxies.ProxyMessages.InspectedTrusted(result.Uri, session.ProxyRoute, response.StatusCode, issuer));
+                }
+
                 return FromResponse(result, response, certificate.NotAfter, session.HasApiKey);
             }
             catch (TransportException ex)
@@ -142,7 +148,9 @@ namespace Saleschat.Mtls.Diagnostics
                 case FailureKind.Timeout:
                     return Diagnose(result, MtlsDiagnosis.Timeout, ex.Message);
                 default:
-                    return Diagnose(result, MtlsDiagnosis.UnexpectedResponse, ex.Message);
+                    // A proxy's failures carry their own one-line message (Proxies.ProxyMessages).
+                    MtlsDiagnosis? proxy = Proxies.ProxyFailure.Diagnosis(ex.Failure);
+                    return Diagnose(result, proxy ?? MtlsDiagnosis.UnexpectedResponse, ex.Message);
             }
         }
 

@@ -68,6 +68,13 @@ namespace Saleschat.Mtls.Errors
         public const string ResponseTooLarge = nameof(ResponseTooLarge);
         public const string SessionClosed = nameof(SessionClosed);
 
+        // Proxies
+        public const string InvalidProxySetting = nameof(InvalidProxySetting);
+        public const string ProxyAuthenticationRequired = nameof(ProxyAuthenticationRequired);
+        public const string ProxyRefused = nameof(ProxyRefused);
+        public const string ProxyUnreachable = nameof(ProxyUnreachable);
+        public const string TlsInspectedByProxy = nameof(TlsInspectedByProxy);
+
         // Rotation
         public const string NextCertificateNotAccepted = nameof(NextCertificateNotAccepted);
         public const string NoPendingRotation = nameof(NoPendingRotation);

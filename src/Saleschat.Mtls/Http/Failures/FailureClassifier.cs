@@ -80,6 +80,13 @@ namespace Saleschat.Mtls.Http.Failures
                 return FailureKind.Http11Required;
             }
 
+            // A CONNECT the proxy refused: its status says more than any text under it.
+            FailureKind? tunnel = Proxies.ProxyFailure.FromTunnel(exception);
+            if (tunnel != null)
+            {
+                return tunnel.Value;
+            }
+
             // Exception types and platform codes first: they do not change with the UI language (.NET Framework).
             FailureKind? shaped = PlatformFailureCodes.Classify(exception);
             if (shaped != null)
