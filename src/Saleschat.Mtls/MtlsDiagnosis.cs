@@ -22,5 +22,17 @@ namespace Saleschat.Mtls
 
         /// <summary>A CA-issued certificate was refused, and what the module sends does not reach a self-signed root.</summary>
         ClientChainIncomplete,
+
+        /// <summary>The proxy wants credentials (407): none were given, or it refused them.</summary>
+        ProxyAuthenticationRequired,
+
+        /// <summary>The proxy refused to open a tunnel to the host (403), or could not reach it (5xx).</summary>
+        ProxyRefused,
+
+        /// <summary>The proxy could not be reached.</summary>
+        ProxyUnreachable,
+
+        /// <summary>A TLS-inspecting proxy is between the client and the host: mTLS cannot pass it; bypass the host.</summary>
+        TlsInspectedByProxy,
     }
 }

@@ -26,13 +26,20 @@ namespace Saleschat.Mtls
         private MtlsState _state;
         private volatile bool _closed;
 
-        private SaleschatSession(SessionSettings settings, Uri baseUri)
+        private SaleschatSession(SessionSettings settings, Uri baseUri, bool ownsCertificate)
         {
             _settings = settings.WithCertificate(settings.Certificate);
             _settings.ApiKey = settings.ApiKey?.Copy();
             _settings.ApiKey?.MakeReadOnly();
             BaseUri = baseUri;
-            _state = new MtlsState(settings.Certificate, NewTransport(settings.Certificate));
+            ProxyRoute = Proxies.ProxyRoute.For(settings.Proxy, baseUri);
+            MtlsTransport transport = NewTransport(settings.Certificate);
+            if (ownsCertificate)
+            {
+                Own(transport, settings.Certificate);
+            }
+
+            _state = new MtlsState(settings.Certificate, transport);
 
             // The Authorization value is built once, here, and shared by every request: building it per request
             // left two plain-text copies of the key on the heap per call (100 in a core dump after 50 requests).
@@ -47,13 +54,15 @@ namespace Saleschat.Mtls
 
         public X509Certificate2 Certificate => _state.Certificate;
 
-        public string Thumbprint => Certificate.Thumbprint;
+        // Read when the certificate was set: a closed session may have disposed the certificate it loaded, and its
+        // view, ToString and SessionClosed message must still name it.
+        public string Thumbprint => _state.Thumbprint;
 
-        public string Subject => Certificate.Subject;
+        public string Subject => _state.Subject;
 
-        public DateTime NotAfter => Certificate.NotAfter;
+        public DateTime NotAfter => _state.NotAfter;
 
-        public int DaysUntilExpiry => CertificateExpiry.DaysUntilExpiry(Certificate);
+        public int DaysUntilExpiry => (int)Math.Floor((NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalDays);
 
         public bool HasApiKey => _settings.ApiKey != null;
 
@@ -72,6 +81,11 @@ namespace Saleschat.Mtls
 
         public int MaximumConnections => _settings.MaximumConnections;
 
+        /// <summary>The proxy the session reaches its host through (its address, never a credential, and where it came from), or "direct".</summary>
+        public string Proxy => ProxyRoute.Description;
+
+        internal Proxies.ProxyRoute ProxyRoute { get; }
+
         /// <summary>The sender for API calls and the hello call: the current certificate's pool and the API key.</summary>
         internal ApiSender Sender => _sender;
 
@@ -82,7 +96,30 @@ namespace Saleschat.Mtls
 
         MtlsTransport ITransportSource.Current => System.Threading.Volatile.Read(ref _state).Transport;
 
-        public static SaleschatSession Create(SessionSettings settings)
+        public static SaleschatSession Create(SessionSettings settings) => Create(settings, ownsCertificate: false);
+
+        /// <summary>
+        /// A session; with <paramref name="ownsCertificate"/> (a certificate New-SaleschatSession loaded from files, PEM or
+        /// the store, never one the caller passed in) the session disposes the certificate when it is closed, and so
+        /// does a create that fails. On Windows a PFX-imported key is a file under %APPDATA%\Microsoft\Crypto that is
+        /// erased only when its certificate is disposed or finalized (dotnet/corefx#8186; dotnet/runtime#48789), and .NET
+        /// runs no finalizers at process exit ("Object.Finalize", learn.microsoft.com): <see cref="OwnedCertificates"/>
+        /// disposes what open sessions still own when the process exits.
+        /// </summary>
+        internal static SaleschatSession Create(SessionSettings settings, bool ownsCertificate)
+        {
+            try
+            {
+                return CreateChecked(settings, ownsCertificate);
+            }
+            catch when (ownsCertificate)
+            {
+                settings.Certificate?.Dispose();
+                throw;
+            }
+        }
+
+        private static SaleschatSession CreateChecked(SessionSettings settings, bool ownsCertificate)
         {
             if (settings.Certificate == null)
             {
@@ -92,6 +129,7 @@ namespace Saleschat.Mtls
 
             RequirePrivateKey(settings.Certificate);
             RequireUsableApiKey(settings.ApiKey);
+            OrgIdRule.Require(settings.OrgId);
             if (settings.BaseUri == null && settings.Environment == SaleschatEnvironment.Custom)
             {
                 throw new SaleschatException(ErrorIds.InvalidBaseUri, ErrorKind.InvalidArgument,
@@ -111,7 +149,7 @@ namespace Saleschat.Mtls
                     "-TimeoutSec must be at least 1; -MaximumRetryCount and -RetryIntervalSec cannot be negative.", settings);
             }
 
-            return new SaleschatSession(settings, baseUri.AbsoluteUri.EndsWith("/") ? baseUri : new Uri(baseUri.AbsoluteUri + "/"));
+            return new SaleschatSession(settings, baseUri.AbsoluteUri.EndsWith("/") ? baseUri : new Uri(baseUri.AbsoluteUri + "/"), ownsCertificate);
         }
 
         /// <summary>
@@ -130,7 +168,7 @@ namespace Saleschat.Mtls
             // The rotation loaded this certificate for the session, so the session releases it with its pool: on
             // Windows an imported key's container is deleted only when its certificate is disposed.
             MtlsTransport transport = NewTransport(certificate);
-            transport.ReleaseCertificateWhenDisposed(certificate);
+            Own(transport, certificate);
             MtlsState old = System.Threading.Interlocked.Exchange(ref _state, new MtlsState(certificate, transport));
             old.Transport.Retire();
         }
@@ -173,8 +211,15 @@ namespace Saleschat.Mtls
             _state.Transport.Dispose();
         }
 
+        /// <summary>The certificate goes with the pool: disposed when the pool is, or at process exit if still open.</summary>
+        private static void Own(MtlsTransport transport, X509Certificate2 certificate)
+        {
+            transport.ReleaseCertificateWhenDisposed(certificate);
+            OwnedCertificates.Track(certificate);
+        }
+
         private MtlsTransport NewTransport(X509Certificate2 certificate) =>
-            new MtlsTransport(BaseUri, certificate, ServerCertificateAuthority, MaximumConnections, _settings.UserAgent);
+            new MtlsTransport(BaseUri, certificate, ServerCertificateAuthority, MaximumConnections, _settings.UserAgent, ProxyRoute);
 
         /// <summary>
         /// An empty key would send "Authorization: Bearer " and a CR, LF or NUL would end in a raw .NET exception
@@ -268,7 +313,16 @@ namespace Saleschat.Mtls
             {
                 Certificate = certificate;
                 Transport = transport;
+                Thumbprint = certificate.Thumbprint;
+                Subject = certificate.Subject;
+                NotAfter = certificate.NotAfter;
             }
+
+            public string Thumbprint { get; }
+
+            public string Subject { get; }
+
+            public DateTime NotAfter { get; }
 
             public X509Certificate2 Certificate { get; }
 

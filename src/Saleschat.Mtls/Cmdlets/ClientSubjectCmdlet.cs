@@ -62,7 +62,7 @@ namespace Saleschat.Mtls.Cmdlets
         /// <summary>The piped key, or the -KeyPath file read with -KeyPassword.</summary>
         protected RsaPrivateCrtKeyParameters ReadKey()
         {
-            RsaPrivateCrtKeyParameters key = Key != null ? Key.PrivateKey : ClientCertificateReader.ReadKeyFile(ResolvePath(KeyPath), KeyPassword);
+            RsaPrivateCrtKeyParameters key = Key != null ? Key.PrivateKey : ClientCertificateReader.ReadKeyFile(ResolvePath(KeyPath), KeyPassword, VouchForKey(ResolvePath(KeyPath)));
             if (key == null)
             {
                 throw new SaleschatException(ErrorIds.KeyRequired, ErrorKind.InvalidArgument,

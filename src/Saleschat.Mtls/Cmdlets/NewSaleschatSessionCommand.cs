@@ -105,6 +105,21 @@ namespace Saleschat.Mtls.Cmdlets
         [Parameter]
         public SwitchParameter NoDefault { get; set; }
 
+        // Invoke-RestMethod's proxy parameters, with its meanings (see Proxies.ProxySettings and ProxyRoute).
+        [Parameter]
+        [ValidateNotNull]
+        public Uri Proxy { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public PSCredential ProxyCredential { get; set; }
+
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
+        [Parameter]
+        public SwitchParameter NoProxy { get; set; }
+
         protected override void ProcessRecord()
         {
             RunTerminating(() =>
@@ -122,9 +137,12 @@ namespace Saleschat.Mtls.Cmdlets
                     RetryIntervalSec = RetryIntervalSec,
                     ExpiryWarningDays = ExpiryWarningDays,
                     UserAgent = Http.Transport.UserAgent.For(PowerShellVersion()),
+                    Proxy = Proxies.ProxySettings.Create(Proxy, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials, NoProxy),
                 };
 
-                SaleschatSession session = SaleschatSession.Create(settings);
+                // A certificate loaded here (files, PEM, the store) belongs to the session, which disposes it when it is
+                // closed (and at once if it cannot be made); a piped -Certificate stays the caller's.
+                SaleschatSession session = SaleschatSession.Create(settings, ownsCertificate: ParameterSetName != CertificateSet);
                 WarnAboutExpiry(session);
                 WarnAboutChain(session.Certificate);
                 SendChainFromStore(session.Certificate);
@@ -138,7 +156,7 @@ namespace Saleschat.Mtls.Cmdlets
                     DefaultSession.Current = session;
                 }
 
-                WriteVerbose($"Session for {session.Environment} {session.BaseUri}, org {session.OrgId ?? "(none)"}, certificate {session.Thumbprint}.");
+                WriteVerbose($"Session for {session.Environment} {session.BaseUri}, org {session.OrgId ?? "(none)"}, certificate {session.Thumbprint}, proxy: {session.Proxy}.");
                 WriteObject(session);
             });
         }

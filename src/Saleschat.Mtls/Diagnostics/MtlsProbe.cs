@@ -24,6 +24,11 @@ namespace Saleschat.Mtls.Diagnostics
 
         public static async Task<MtlsTestResult> RunAsync(SaleschatSession session, Action<string> log, CancellationToken cancellationToken)
         {
+            if (!session.IsOpen)
+            {
+                throw session.ClosedError(); // before its certificate is touched: a closed session disposed what it loaded
+            }
+
             var certificate = session.Certificate;
             var result = new MtlsTestResult
             {
@@ -60,6 +65,12 @@ namespace Saleschat.Mtls.Diagnostics
                 result.StatusCode = response.StatusCode;
                 result.Body = ServerText.Clean(response.Body, ServerText.MessageLimit, keepLines: true);
                 result.HttpVersion = response.HttpVersion;
+                if (Proxies.ProxyFailure.SawNoClientCertificate(session.ProxyRoute, response.StatusCode, response.Body))
+                {
+                    string issuer = ((Http.Transport.ITransportSource)session).Current.Validator.LastIssuer;
+                    return Diagnose(result, MtlsDiagnosis.TlsInspectedByProxy, Proxies.ProxyMessages.InspectedTrusted(result.Uri, session.ProxyRoute, response.StatusCode, issuer));
+                }
+
                 return FromResponse(result, response, certificate.NotAfter, session.HasApiKey, session.MissingClientIssuer);
             }
             catch (TransportException ex)
@@ -85,6 +96,17 @@ namespace Saleschat.Mtls.Diagnostics
 
             ApiError error = ApiError.From(response);
             CredentialRefusal refusal = CredentialRefusal.OfAnswer(response, error.SaleschatCode, notAfter, missingIssuer);
+            string words = HelloForbidden.ServerWords(error);
+            if ((refusal == null || refusal.Verdict == MtlsDiagnosis.ClientCertificateRefused || refusal.Verdict == MtlsDiagnosis.ClientCertificateExpired)
+                && HelloForbidden.NamesCertificate(response, error))
+            {
+                // The hello tests the certificate alone: an application's 403 that names it refuses it, in its own words.
+                string evidence = words != null ? $"HTTP {response.StatusCode} {words}" : $"HTTP {response.StatusCode}";
+                return notAfter.ToUniversalTime() < DateTime.UtcNow
+                    ? Diagnose(result, MtlsDiagnosis.ClientCertificateExpired, Messages.CertificateExpired(null, notAfter, evidence))
+                    : Diagnose(result, MtlsDiagnosis.ClientCertificateRefused, Messages.CertificateRefused(null, evidence, result.Uri.Host));
+            }
+
             if (refusal != null)
             {
                 return Diagnose(result, refusal.Verdict, refusal.Message(null, result.Uri, notAfter, hasApiKey, error.SaleschatCode, error.SaleschatMessage));
@@ -97,7 +119,8 @@ namespace Saleschat.Mtls.Diagnostics
             }
 
             return Diagnose(result, MtlsDiagnosis.UnexpectedResponse,
-                $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, keepLines: false)}. Is -BaseUri Saleschat's mTLS host?");
+                $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, keepLines: false)}"
+                + (words != null ? $" ({words})" : string.Empty) + ". Is -BaseUri Saleschat's mTLS host?");
         }
 
         private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, bool hasApiKey, string missingIssuer)
@@ -125,7 +148,9 @@ namespace Saleschat.Mtls.Diagnostics
                 case FailureKind.Timeout:
                     return Diagnose(result, MtlsDiagnosis.Timeout, ex.Message);
                 default:
-                    return Diagnose(result, MtlsDiagnosis.UnexpectedResponse, ex.Message);
+                    // A proxy's failures carry their own one-line message (Proxies.ProxyMessages).
+                    MtlsDiagnosis? proxy = Proxies.ProxyFailure.Diagnosis(ex.Failure);
+                    return Diagnose(result, proxy ?? MtlsDiagnosis.UnexpectedResponse, ex.Message);
             }
         }
 

@@ -26,6 +26,7 @@ namespace Saleschat.Mtls.Errors
         public const string KeyTooSmall = nameof(KeyTooSmall);
         public const string KeyRequired = nameof(KeyRequired);
         public const string EmptyPassword = nameof(EmptyPassword);
+        public const string UnprotectedKeyFile = nameof(UnprotectedKeyFile);
 
         // Certificates
         public const string CertificateFileNotFound = nameof(CertificateFileNotFound);
@@ -56,6 +57,7 @@ namespace Saleschat.Mtls.Errors
         public const string NetworkError = nameof(NetworkError);
         public const string NoSaleschatSession = nameof(NoSaleschatSession);
         public const string OrgIdRequired = nameof(OrgIdRequired);
+        public const string InvalidOrgId = nameof(InvalidOrgId);
         public const string RequestTimedOut = nameof(RequestTimedOut);
         public const string SaleschatApiError = nameof(SaleschatApiError);
         public const string ServerCertificateUntrusted = nameof(ServerCertificateUntrusted);
@@ -68,6 +70,13 @@ namespace Saleschat.Mtls.Errors
         public const string ResponseTooLarge = nameof(ResponseTooLarge);
         public const string SessionClosed = nameof(SessionClosed);
         public const string ClientChainIncomplete = nameof(ClientChainIncomplete);
+
+        // Proxies
+        public const string InvalidProxySetting = nameof(InvalidProxySetting);
+        public const string ProxyAuthenticationRequired = nameof(ProxyAuthenticationRequired);
+        public const string ProxyRefused = nameof(ProxyRefused);
+        public const string ProxyUnreachable = nameof(ProxyUnreachable);
+        public const string TlsInspectedByProxy = nameof(TlsInspectedByProxy);
 
         // Rotation
         public const string NextCertificateNotAccepted = nameof(NextCertificateNotAccepted);

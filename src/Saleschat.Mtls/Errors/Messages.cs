@@ -31,6 +31,15 @@ namespace Saleschat.Mtls.Errors
             Start(target, "the server refused the client certificate")
             + $" ({evidence}), and the chain the module sends stops short of a root: the issuer '{missingIssuer}' is missing. Give its CA certificate with -ChainPath, or after the certificate in a full-chain PEM, then try again.";
 
+        /// <summary>
+        /// A TLS handshake failure Windows PowerShell (.NET Framework) reports with no cause: a refusal, an unusable key
+        /// and no common protocol read the same there (PlatformFailureCodes.IsUnexplainedHandshakeFailure).
+        /// </summary>
+        public static string HandshakeFailedUnexplained(string target, string host) =>
+            Start(target, "the TLS handshake failed, and Windows PowerShell (.NET Framework) does not say why")
+            + $": the server refused the client certificate, the private key is unusable, or there is no common TLS protocol. Check that the certificate is uploaded in Saleschat ({UploadPlace}) for this environment ({host}) and that Test-SaleschatClientCertificate passes."
+            + Http.Transport.TlsPlatform.ClientCertificateAdvice(null);
+
         /// <summary>The server refused the client certificate, which has expired (or which the server says has).</summary>
         public static string CertificateExpired(string target, DateTime notAfter, string evidence) =>
             notAfter.ToUniversalTime() < DateTime.UtcNow

@@ -40,16 +40,24 @@ namespace Saleschat.Mtls.Files
             ["DT"] = 0x40, ["LO"] = 0x80, ["CR"] = 0x100,
         };
 
-        private static readonly HashSet<string> AlwaysTrusted = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        {
-            "SY", "S-1-5-18", "BA", "S-1-5-32-544", "OW", "S-1-3-4",
-        };
-
         /// <summary>The owner SID (or its two-letter alias such as BA), empty when the text names none.</summary>
-        public static string OwnerOf(string sddl) => Owner.Match(sddl).Groups["sid"].Value;
+        public static string OwnerOf(string sddl) => Owner.Match(sddl ?? string.Empty).Groups["sid"].Value;
 
-        /// <summary>SYSTEM, Administrators and OWNER RIGHTS: trustees that can take any file anyway.</summary>
-        public static bool IsAlwaysTrusted(string sid) => AlwaysTrusted.Contains(sid ?? string.Empty);
+        /// <summary>SYSTEM, Administrators and OWNER RIGHTS (by SID, alias or not): trustees that can take any file anyway.</summary>
+        public static bool IsAlwaysTrusted(string sid, SddlSids sids = null) => (sids ?? SddlSids.FixedOnly).IsAlwaysTrusted(sid);
+
+        /// <summary>
+        /// Whether the descriptor's owner is the current user, or SYSTEM/Administrators (an elevated administrator's
+        /// files are owned by Administrators on Windows Server, where the policy "System objects: Default owner for objects
+        /// created by members of the Administrators group" defaults to Administrators: support.microsoft.com KB318825),
+        /// compared as SIDs.
+        /// </summary>
+        public static bool IsOwnedBy(string sddl, string currentUserSid, SddlSids sids = null)
+        {
+            sids = sids ?? SddlSids.FixedOnly;
+            string owner = OwnerOf(sddl);
+            return sids.Same(owner, currentUserSid) || sids.IsAlwaysTrusted(owner);
+        }
 
         /// <param name="sddl">The descriptor with owner and DACL (OWNER_ and DACL_SECURITY_INFORMATION).</param>
         /// <param name="readMask">The access bits that mean "can read".</param>
@@ -57,8 +65,13 @@ namespace Saleschat.Mtls.Files
         /// The caller's SID: it may differ from the owner (an elevated administrator's files are owned by
         /// Administrators; an SMB server may set its own owner), and its own grant is not "someone else".
         /// </param>
-        public static List<string> OthersWhoCanRead(string sddl, uint readMask, string currentUserSid = null)
+        /// <param name="sids">
+        /// How trustees are compared: as SIDs, so "LA" in the DACL is the current user when that user is the built-in
+        /// Administrator. Without it only the fixed aliases (SY, BA, NS, LS…) are resolved.
+        /// </param>
+        public static List<string> OthersWhoCanRead(string sddl, uint readMask, string currentUserSid = null, SddlSids sids = null)
         {
+            sids = sids ?? SddlSids.FixedOnly;
             sddl = sddl ?? string.Empty;
             Match section = DaclSection.Match(sddl);
             if (!section.Success)
@@ -73,6 +86,7 @@ namespace Saleschat.Mtls.Files
 
             string owner = Owner.Match(sddl).Groups["sid"].Value;
             var readers = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (string ace in AcesOf(sddl, section.Index + section.Length))
             {
                 // type;flags;rights;object guid;inherit object guid;sid[;(condition) or resource attribute]
@@ -84,10 +98,10 @@ namespace Saleschat.Mtls.Files
 
                 string sid = fields[5];
                 bool appliesToThisFile = fields[1].IndexOf("IO", StringComparison.Ordinal) < 0; // inherit-only: not this object
-                if (AllowTypes.Contains(fields[0]) && appliesToThisFile && !AlwaysTrusted.Contains(sid)
-                    && !string.Equals(sid, owner, StringComparison.OrdinalIgnoreCase)
-                    && !string.Equals(sid, currentUserSid, StringComparison.OrdinalIgnoreCase)
-                    && (MaskOf(fields[2]) & readMask) != 0 && !readers.Contains(sid))
+                if (AllowTypes.Contains(fields[0]) && appliesToThisFile && (MaskOf(fields[2]) & readMask) != 0
+                    && !sids.IsAlwaysTrusted(sid) && !sids.GrantsNobody(sid)
+                    && !sids.Same(sid, owner) && !sids.Same(sid, currentUserSid)
+                    && seen.Add(sids.Resolve(sid)))
                 {
                     readers.Add(sid);
                 }

@@ -41,6 +41,14 @@ namespace Saleschat.Mtls.Files
         // File write access: FILE_WRITE_DATA, FILE_APPEND_DATA, DELETE, WRITE_DAC, WRITE_OWNER, GENERIC_WRITE, GENERIC_ALL.
         private const uint WriteMask = 0x2 | 0x4 | 0x10000 | 0x40000 | 0x80000 | 0x40000000 | 0x10000000;
 
+        /// <summary>
+        /// SDDL trustees compared as SIDs. Aliases with a per-machine SID (LA, LG, DA…) are resolved by Windows itself:
+        /// ConvertStringSidToSidW accepts "either the standard S-R-I-S-S format … or one of the SID string constants"
+        /// ("ConvertStringSidToSidW", learn.microsoft.com), resolving LA against this machine's account domain, as
+        /// ConvertSecurityDescriptorToStringSecurityDescriptorW did when it wrote the alias.
+        /// </summary>
+        private static readonly SddlSids Sids = new SddlSids(NumericSidOf);
+
         public Stream CreateNew(string path, bool ownerOnly)
         {
             if (!ownerOnly)
@@ -114,7 +122,7 @@ namespace Saleschat.Mtls.Files
                     return error;
                 }
 
-                List<string> readers = SddlReaders.OthersWhoCanRead(sddl, ReadMask, currentUserSid);
+                List<string> readers = SddlReaders.OthersWhoCanRead(sddl, ReadMask, currentUserSid, Sids);
                 return readers.Count == 0 ? null : "readable by " + string.Join(", ", readers);
             }
             finally
@@ -193,9 +201,27 @@ namespace Saleschat.Mtls.Files
                 return null;
             }
 
-            List<string> readers = SddlReaders.OthersWhoCanRead(sddl, ReadMask, CurrentUserSid());
+            List<string> readers = SddlReaders.OthersWhoCanRead(sddl, ReadMask, CurrentUserSid(), Sids);
             detail = readers.Count == 0 ? "owner-only ACL" : "readable by " + string.Join(", ", readers);
             return readers.Count > 0;
+        }
+
+        /// <summary>The icacls command that makes <paramref name="path"/> owner-only, naming every trustee by SID.</summary>
+        internal string OwnerOnlyAdvice(string path)
+        {
+            string me = CurrentUserSid();
+            string sddl = ReadSddl(path, out _);
+            var others = new List<string>();
+            if (sddl != null)
+            {
+                // Aliases resolved to numeric SIDs: icacls takes "*S-1-…", not SDDL's two letters.
+                foreach (string trustee in SddlReaders.OthersWhoCanRead(sddl, ReadMask | WriteMask, me, Sids))
+                {
+                    others.Add(Sids.Resolve(trustee));
+                }
+            }
+
+            return FilePlatform.IcaclsAdvice(path, me, others);
         }
 
         public FileFacts Inspect(string path)
@@ -219,10 +245,12 @@ namespace Saleschat.Mtls.Files
 
             // The owner may be the user, or SYSTEM/Administrators (an elevated session's default owner): those
             // can replace any file anyway. Anyone else owning the file could have written it.
+            // Compared as SIDs: the built-in Administrator's own file reads "O:LA" or "O:BA", never its numeric SID.
+            string me = CurrentUserSid();
             string owner = SddlReaders.OwnerOf(sddl);
-            bool owned = string.Equals(owner, CurrentUserSid(), StringComparison.OrdinalIgnoreCase) || SddlReaders.IsAlwaysTrusted(owner);
-            List<string> readers = SddlReaders.OthersWhoCanRead(sddl, ReadMask, CurrentUserSid());
-            List<string> writers = SddlReaders.OthersWhoCanRead(sddl, WriteMask, CurrentUserSid());
+            bool owned = SddlReaders.IsOwnedBy(sddl, me, Sids);
+            List<string> readers = SddlReaders.OthersWhoCanRead(sddl, ReadMask, me, Sids);
+            List<string> writers = SddlReaders.OthersWhoCanRead(sddl, WriteMask, me, Sids);
             string detail = "owner " + owner
                 + (readers.Count > 0 ? ", readable by " + string.Join(", ", readers) : string.Empty)
                 + (writers.Count > 0 ? ", writable by " + string.Join(", ", writers) : string.Empty);
@@ -336,6 +364,36 @@ namespace Saleschat.Mtls.Files
             }
         }
 
+        /// <summary>The numeric SID of an SDDL alias ("LA" → "S-1-5-21-…-500"), or null when Windows knows no such alias.</summary>
+        private static string NumericSidOf(string alias)
+        {
+            if (!ConvertStringSidToSidW(alias, out IntPtr sid))
+            {
+                return null;
+            }
+
+            try
+            {
+                if (!ConvertSidToStringSidW(sid, out IntPtr text))
+                {
+                    return null;
+                }
+
+                try
+                {
+                    return Marshal.PtrToStringUni(text);
+                }
+                finally
+                {
+                    LocalFree(text);
+                }
+            }
+            finally
+            {
+                LocalFree(sid);
+            }
+        }
+
         [StructLayout(LayoutKind.Sequential)]
         private struct SecurityAttributes
         {
@@ -367,6 +425,10 @@ namespace Saleschat.Mtls.Files
 
         [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
         private static extern bool ConvertSidToStringSidW(IntPtr sid, out IntPtr text);
+
+        // The SID it returns is freed with LocalFree ("ConvertStringSidToSidW", learn.microsoft.com).
+        [DllImport("advapi32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+        private static extern bool ConvertStringSidToSidW(string text, out IntPtr sid);
 
         [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
         private static extern SafeFileHandle CreateFileW(string name, uint access, uint share, ref SecurityAttributes attributes, uint disposition, uint flags, IntPtr template);

@@ -100,12 +100,18 @@ namespace Saleschat.Mtls.Http
                             failure = FailureKind.ServerNameMismatch;
                         }
 
+                        // What a proxy did (none is retried), and no proxy user:password from the platform's text onwards.
+                        MtlsTransport current = _transports.Current;
+                        failure = Proxies.ProxyFailure.Refine(failure, current.ProxyRoute, current.Validator.LastIssuer, current.Validator.ExtraAuthority);
+                        Exception platform = ex;
+                        ex = Proxies.CredentialRedaction.Chain(ex);
+
                         // The platform's own words go to the verbose stream only; the error message stays one plain line.
                         log?.Invoke($"{request.Method} {request.Uri} failed after {stopwatch.ElapsedMilliseconds} ms: {failure} (attempt {attempt}): {OneLine(FailureClassifier.InnermostMessage(ex))}");
                         wait = request.Retry.AfterFailure(attempt, request.Method, failure);
                         if (wait == null)
                         {
-                            throw Failed(failure, request, ex, timedOut, attempt);
+                            throw Failed(failure, request, ex, timedOut, attempt, platform);
                         }
 
                         log?.Invoke($"Retrying {request.Method} {request.Uri} in {wait.Value.TotalSeconds:0.##} s after {failure} (attempt {attempt + 1} of {request.Retry.MaximumRetryCount + 1}).");
@@ -127,6 +133,7 @@ namespace Saleschat.Mtls.Http
                     using (HttpRequestMessage message = BuildMessage(request))
                     using (HttpResponseMessage response = await transport.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token, http11).ConfigureAwait(false))
                     {
+                        Proxies.ProxyFailure.ThrowIfProxyAnswered(response);
                         var result = new ApiResponse
                         {
                             Method = request.Method,
@@ -239,8 +246,16 @@ namespace Saleschat.Mtls.Http
             ex is HttpRequestException || ex is IOException || ex is OperationCanceledException
             || ex is System.Security.Authentication.AuthenticationException || ex is ObjectDisposedException;
 
-        private TransportException Failed(FailureKind failure, ApiRequest request, Exception ex, bool timedOut, int attempt)
+        private TransportException Failed(FailureKind failure, ApiRequest request, Exception ex, bool timedOut, int attempt, Exception platform)
         {
+            MtlsTransport transport = _transports.Current;
+            string proxy = Proxies.ProxyMessages.For(failure, $"{request.Method} {request.Uri}", request.Uri, transport.ProxyRoute, platform,
+                transport.Validator.LastIssuer, transport.Validator.ExtraAuthority != null);
+            if (proxy != null)
+            {
+                return new TransportException(failure, proxy, request.Uri, attempt, ex);
+            }
+
             // A TLS refusal is named by the same namer as an HTTP one, with the same words (CredentialRefusal).
             DateTime notAfter = _transports.Current.ClientCertificateNotAfter;
             CredentialRefusal refusal = CredentialRefusal.OfFailure(ex, failure, notAfter, closedIsRefusal: false, _transports.Current.MissingClientIssuer);
@@ -248,10 +263,10 @@ namespace Saleschat.Mtls.Http
             {
                 return new TransportException(refusal.ErrorId, failure,
                     refusal.Message($"{request.Method} {request.Uri}", request.Uri, notAfter, hasApiKey: _authorization != null),
-                    request.Uri, attempt, ex);
+                    request.Uri, attempt, Secrets.PlatformMessage.Scrubbed(ex));
             }
 
-            return new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, ex);
+            return new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, Secrets.PlatformMessage.Scrubbed(ex));
         }
 
         private static string OneLine(string text) => text.Replace("\r", " ").Replace("\n", " ");

@@ -28,6 +28,9 @@ namespace Saleschat.Mtls.Sessions
 
         public int ExpiryWarningDays { get; set; } = 30;
 
+        /// <summary>-Proxy, -ProxyCredential, -ProxyUseDefaultCredentials, -NoProxy (none: the environment decides).</summary>
+        public Proxies.ProxySettings Proxy { get; set; } = Proxies.ProxySettings.Default;
+
         /// <summary>
         /// The pool's limit per host. Over HTTP/1.1 it bounds the connections -ThrottleLimit can open (the
         /// pool may otherwise open one more while a finished request hands its connection back); over

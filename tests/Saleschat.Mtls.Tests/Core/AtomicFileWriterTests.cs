@@ -11,7 +11,7 @@ public sealed class AtomicFileWriterTests
     private static readonly byte[] Content = Encoding.ASCII.GetBytes("new content\n");
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    [Fact]
+    [UnixOnlyFact]
     public void Writes_a_new_owner_only_file_and_leaves_no_temporary_file()
     {
         using var dir = new TempFolder();
@@ -35,7 +35,7 @@ public sealed class AtomicFileWriterTests
         Assert.Equal(new[] { "a.key" }, dir.Names());
     }
 
-    [Fact]
+    [UnixOnlyFact]
     public void Overwrite_replaces_the_content_and_the_loose_mode()
     {
         using var dir = new TempFolder();
@@ -88,7 +88,7 @@ public sealed class AtomicFileWriterTests
         Assert.Equal(new[] { "a.key" }, dir.Names());
     }
 
-    [Fact]
+    [UnixOnlyFact]
     public void A_new_public_file_is_0644_and_a_replaced_one_keeps_its_mode()
     {
         using var dir = new TempFolder();

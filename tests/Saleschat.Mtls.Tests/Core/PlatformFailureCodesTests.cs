@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.IO;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Net;
@@ -43,7 +44,8 @@ public sealed class PlatformFailureCodesTests
         { "7 on Windows: TLS 1.3 with a CAPI key (dotnet/runtime#58927)", new HttpRequestException(Sent, new AuthenticationException("Fehler", new Win32Exception(unchecked((int)0x80090304), "x"))), FailureKind.ClientKeyUnusable },
         { "7 on Windows: peer alert", new HttpRequestException(Sent, new AuthenticationException("Fehler", new Win32Exception(unchecked((int)0x80090326), "x"))), FailureKind.ClientCertificateRefused },
         { "7 on Windows: TLS 1.3 refusal on first read (dotnet/runtime#69315)", new HttpRequestException(Sent, new System.IO.IOException("Fehler", new Win32Exception(unchecked((int)0x80090327), "x"))), FailureKind.ClientCertificateRefused },
-        { "7 on Windows: untrusted root code", new HttpRequestException(Sent, new AuthenticationException("Fehler", new Win32Exception(unchecked((int)0x80090325), "x"))), FailureKind.ServerCertificateUntrusted },
+        { "7 on Windows: the server sent unknown_ca (SEC_E_UNTRUSTED_ROOT)", new HttpRequestException(Sent, new AuthenticationException("Fehler", new Win32Exception(unchecked((int)0x80090325), "x"))), FailureKind.ClientCertificateRefused },
+        { "5.1: the server sent certificate_expired (SEC_E_CERT_EXPIRED)", NetFramework(WebExceptionStatus.SecureChannelFailure, new Win32Exception(unchecked((int)0x80090328), "x")), FailureKind.ClientCertificateRefused },
         { "key set missing, as an HResult", new HttpRequestException(Sent, new CryptographicException(unchecked((int)0x80090016))), FailureKind.ClientKeyUnusable },
         { "DNS from the socket code alone", new HttpRequestException("Hôte inconnu", new SocketException((int)SocketError.HostNotFound)), FailureKind.DnsFailure },
     };
@@ -54,6 +56,70 @@ public sealed class PlatformFailureCodesTests
     {
         Assert.True(expected == PlatformFailureCodes.Classify(chain), what);
         Assert.True(expected == FailureClassifier.Classify(chain, timedOut: false), what);
+    }
+
+    /// <summary>
+    /// "Schannel error codes for TLS and SSL alerts" (learn.microsoft.com): the code SChannel returns when it receives
+    /// each alert. Every alert a server sends about a client certificate is that server refusing ours; none says the
+    /// server is untrusted (.NET validates the server's certificate itself).
+    /// </summary>
+    [Theory]
+    [InlineData(0x80090326u, "handshake_failure (40), unexpected_message, decode_error, illegal_parameter", null)]
+    [InlineData(0x80090327u, "bad_certificate (42), unsupported_certificate (43), certificate_unknown (46)", null)]
+    [InlineData(0x80092010u, "certificate_revoked (44)", "certificate_revoked")]
+    [InlineData(0x80090328u, "certificate_expired (45)", "certificate_expired")]
+    [InlineData(0x80090325u, "unknown_ca (48)", "unknown_ca")]
+    [InlineData(0x8009030Cu, "access_denied (49)", "access_denied")]
+    public void Every_SChannel_code_for_an_alert_about_our_certificate_is_a_refusal(uint code, string alerts, string? alertName)
+    {
+        foreach (Exception chain in new Exception[]
+        {
+            new HttpRequestException(Sent, new AuthenticationException("Fehler", new Win32Exception(unchecked((int)code), "x"))),  // pwsh 7 on Windows
+            NetFramework(WebExceptionStatus.SecureChannelFailure, new Win32Exception(unchecked((int)code), "x")),                 // Windows PowerShell 5.1
+        })
+        {
+            Assert.True(FailureKind.ClientCertificateRefused == PlatformFailureCodes.Classify(chain), alerts);
+            Assert.True(FailureKind.ClientCertificateRefused == FailureClassifier.Classify(chain, timedOut: false), alerts);
+            Assert.Equal(alertName, FailureClassifier.AlertName(chain));
+        }
+    }
+
+    [Theory]
+    [InlineData(0x8009030Du)] // SEC_E_UNKNOWN_CREDENTIALS
+    [InlineData(0x8009030Eu)] // SEC_E_NO_CREDENTIALS
+    [InlineData(0x80090304u)] // SEC_E_INTERNAL_ERROR: a CAPI key offered for TLS 1.3 (dotnet/runtime#58927)
+    public void SChannel_codes_about_our_own_key_are_an_unusable_key(uint code)
+    {
+        Exception chain = new HttpRequestException(Sent, new AuthenticationException("Fehler", new Win32Exception(unchecked((int)code), "x")));
+        Assert.Equal(FailureKind.ClientKeyUnusable, PlatformFailureCodes.Classify(chain));
+        Assert.Null(FailureClassifier.AlertName(chain));
+    }
+
+    [Fact]
+    public void A_bare_5_1_handshake_failure_is_named_for_what_it_is_not_a_flat_refusal()
+    {
+        // referencesource _Connection.cs: SecureChannelFailure with no inner exception; nothing tells the causes apart.
+        Exception bare = new HttpRequestException(Sent, new WebException(Aborted, WebExceptionStatus.SecureChannelFailure));
+        Assert.True(PlatformFailureCodes.IsUnexplainedHandshakeFailure(bare));
+        CredentialRefusal refusal = CredentialRefusal.OfFailure(bare, FailureKind.ClientCertificateRefused, DateTime.UtcNow.AddDays(30), closedIsRefusal: false)!;
+        Assert.Equal(Saleschat.Mtls.MtlsDiagnosis.ClientCertificateRefused, refusal.Verdict);   // the public verdict stays the likeliest cause
+        string message = refusal.Message("GET https://x.example/", new Uri("https://x.example/"), DateTime.UtcNow.AddDays(30), hasApiKey: true);
+        Assert.StartsWith("GET https://x.example/: the TLS handshake failed", message);
+        Assert.Contains("refused the client certificate", message);
+        Assert.Contains("private key is unusable", message);
+        Assert.Contains("no common TLS protocol", message);
+
+        // With an alert code, the refusal is said as one, with its alert.
+        Exception named = NetFramework(WebExceptionStatus.SecureChannelFailure, new Win32Exception(unchecked((int)0x80090325)));
+        string refused = CredentialRefusal.OfFailure(named, FailureKind.ClientCertificateRefused, DateTime.UtcNow.AddDays(30), closedIsRefusal: false)!
+            .Message(null, new Uri("https://x.example/"), DateTime.UtcNow.AddDays(30), hasApiKey: true);
+        Assert.StartsWith("The server refused the client certificate (TLS alert unknown ca)", refused);
+
+        // A code that says which it was keeps its precise verdict.
+        Assert.False(PlatformFailureCodes.IsUnexplainedHandshakeFailure(NetFramework(WebExceptionStatus.SecureChannelFailure, new Win32Exception(unchecked((int)0x80090325)))));
+        Assert.False(PlatformFailureCodes.IsUnexplainedHandshakeFailure(NetFramework(WebExceptionStatus.SecureChannelFailure, new Win32Exception(unchecked((int)0x8009030E)))));
+        Assert.False(PlatformFailureCodes.IsUnexplainedHandshakeFailure(NetFramework(WebExceptionStatus.TrustFailure)));
+        Assert.False(PlatformFailureCodes.IsUnexplainedHandshakeFailure(new HttpRequestException("x", new IOException("tlsv1 alert unknown ca"))));
     }
 
     [Fact]

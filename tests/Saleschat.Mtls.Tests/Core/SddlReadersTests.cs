@@ -122,6 +122,16 @@ public sealed class SddlReadersTests
     }
 
     [Fact]
+    public void The_owner_given_as_an_alias_is_compared_as_a_SID()
+    {
+        // An elevated administrator on a server: owner BA, the user's own grant numeric; BU still someone else.
+        Assert.True(SddlReaders.IsOwnedBy($"O:BAD:P(A;;FA;;;{Owner})", Owner));
+        Assert.True(SddlReaders.IsOwnedBy($"O:S-1-5-32-544D:P(A;;FA;;;{Owner})", Owner));
+        Assert.False(SddlReaders.IsOwnedBy($"O:BUD:P(A;;FA;;;{Owner})", Owner));
+        Assert.Empty(SddlReaders.OthersWhoCanRead("O:NSD:P(A;;FA;;;NS)", ReadMask, "S-1-5-20"));
+    }
+
+    [Fact]
     public void The_owner_and_who_else_may_write()
     {
         // The mask WindowsFilePlatform uses for "others can write": FILE_WRITE_DATA, FILE_APPEND_DATA, DELETE, WRITE_DAC, WRITE_OWNER, GENERIC_WRITE, GENERIC_ALL.

@@ -12,12 +12,15 @@ namespace Saleschat.Mtls.Http.Failures
     /// </summary>
     public sealed class CredentialRefusal
     {
-        private CredentialRefusal(MtlsDiagnosis verdict, string evidence, int statusCode, string missingIssuer = null)
+        private readonly bool _unexplained;
+
+        private CredentialRefusal(MtlsDiagnosis verdict, string evidence, int statusCode, bool unexplained = false, string missingIssuer = null)
         {
             Verdict = verdict;
             Evidence = evidence;
             StatusCode = statusCode;
             MissingIssuer = missingIssuer;
+            _unexplained = unexplained;
         }
 
         /// <summary>ClientCertificateRefused, ClientChainIncomplete, ClientCertificateExpired, ApiKeyRejected or WrongOrganization.</summary>
@@ -82,6 +85,13 @@ namespace Saleschat.Mtls.Http.Failures
             }
 
             string alert = FailureClassifier.AlertName(exception);
+            if (failure == FailureKind.ClientCertificateRefused && alert == null && !ExpiredNow(certificateNotAfter)
+                && PlatformFailureCodes.IsUnexplainedHandshakeFailure(exception))
+            {
+                // .NET Framework's bare SecureChannelFailure: most often the refusal, so that verdict, but said as what it is.
+                return new CredentialRefusal(MtlsDiagnosis.ClientCertificateRefused, "TLS handshake failed", 0, unexplained: true);
+            }
+
             string evidence = alert != null ? "TLS alert " + alert.Replace('_', ' ') // "unknown ca", as OpenSSL and people write it
                 : failure == FailureKind.ConnectionClosed ? "connection closed after the handshake"
                 : "TLS refusal";
@@ -103,14 +113,14 @@ namespace Saleschat.Mtls.Http.Failures
                 case MtlsDiagnosis.ClientChainIncomplete:
                     return Messages.ClientChainIncomplete(target, Evidence, MissingIssuer);
                 default:
-                    return Messages.CertificateRefused(target, Evidence, uri.Host);
+                    return _unexplained ? Messages.HandshakeFailedUnexplained(target, uri.Host) : Messages.CertificateRefused(target, Evidence, uri.Host);
             }
         }
 
         private static CredentialRefusal Certificate(string evidence, bool expired, int status, string missingIssuer) =>
             new CredentialRefusal(
                 expired ? MtlsDiagnosis.ClientCertificateExpired : missingIssuer != null ? MtlsDiagnosis.ClientChainIncomplete : MtlsDiagnosis.ClientCertificateRefused,
-                evidence, status, missingIssuer);
+                evidence, status, missingIssuer: missingIssuer);
 
         private static bool ExpiredNow(DateTime notAfter) => notAfter.ToUniversalTime() < DateTime.UtcNow;
     }

@@ -80,6 +80,13 @@ namespace Saleschat.Mtls.Http.Failures
                 return FailureKind.Http11Required;
             }
 
+            // A CONNECT the proxy refused: its status says more than any text under it.
+            FailureKind? tunnel = Proxies.ProxyFailure.FromTunnel(exception);
+            if (tunnel != null)
+            {
+                return tunnel.Value;
+            }
+
             // Exception types and platform codes first: they do not change with the UI language (.NET Framework).
             FailureKind? shaped = PlatformFailureCodes.Classify(exception);
             if (shaped != null)
@@ -174,7 +181,8 @@ namespace Saleschat.Mtls.Http.Failures
                 messages += " " + (e.Message ?? string.Empty).ToLowerInvariant();
             }
 
-            return AlertIn(messages);
+            // SChannel on .NET Framework names the alert only by its code (and in the UI language).
+            return AlertIn(messages) ?? PlatformFailureCodes.AlertName(exception);
         }
 
         private static string AlertIn(string messages)
@@ -192,7 +200,7 @@ namespace Saleschat.Mtls.Http.Failures
 
         private static KeyValuePair<string, string> Alert(string text, string name) => new KeyValuePair<string, string>(text, name);
 
-        /// <summary>The innermost message, which is the one that says what happened on the wire.</summary>
+        /// <summary>The innermost message, which is the one that says what happened on the wire, with any URI's credentials removed.</summary>
         public static string InnermostMessage(Exception exception)
         {
             Exception e = exception;
@@ -201,7 +209,7 @@ namespace Saleschat.Mtls.Http.Failures
                 e = e.InnerException;
             }
 
-            return e.Message;
+            return Secrets.PlatformMessage.Of(e);
         }
     }
 }

@@ -21,6 +21,18 @@ namespace Saleschat.Mtls.Http.Failures
         /// <summary>SChannel could not use our own private key (a lost key container, no access, CAPI with TLS 1.3).</summary>
         ClientKeyUnusable,
 
+        /// <summary>The proxy answered CONNECT with 407 (or 401): no credentials, or wrong ones.</summary>
+        ProxyAuthenticationRequired,
+
+        /// <summary>The proxy answered CONNECT with 403 (host not allowed) or 5xx (it could not reach the host).</summary>
+        ProxyRefused,
+
+        /// <summary>The proxy itself could not be reached (refused, or its name unknown).</summary>
+        ProxyUnreachable,
+
+        /// <summary>A proxy answered the TLS handshake with its own certificate: mTLS cannot pass it.</summary>
+        TlsInspectedByProxy,
+
         /// <summary>
         /// The HTTP/2 server reset the request with HTTP_1_1_REQUIRED (<see cref="Http11Fallback"/>): it was not
         /// processed, and is sent again over HTTP/1.1. Never a refusal of the certificate, never a dropped connection.

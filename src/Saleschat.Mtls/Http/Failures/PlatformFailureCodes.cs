@@ -25,10 +25,21 @@ namespace Saleschat.Mtls.Http.Failures
         internal const int SecEUnknownCredentials = unchecked((int)0x8009030D); // "The credentials supplied to the package were not recognized"
         internal const int SecENoCredentials = unchecked((int)0x8009030E);      // "No credentials are available in the security package"
         internal const int SecEWrongPrincipal = unchecked((int)0x80090322);
-        internal const int SecEUntrustedRoot = unchecked((int)0x80090325);
-        internal const int SecEIllegalMessage = unchecked((int)0x80090326);     // what SChannel reports for a fatal alert from the peer
-        internal const int SecECertUnknown = unchecked((int)0x80090327);
-        internal const int SecECertExpired = unchecked((int)0x80090328);
+
+        // What SChannel returns when it RECEIVES an alert ("Schannel error codes for TLS and SSL alerts",
+        // learn.microsoft.com/windows/win32/secauthn/schannel-error-codes-for-tls-and-ssl-alerts). In a client these are
+        // the server's words about OUR certificate: unknown_ca (48) arrives as SEC_E_UNTRUSTED_ROOT and
+        // certificate_expired (45) as SEC_E_CERT_EXPIRED. They never mean "the server is untrusted": .NET asks SChannel
+        // not to validate the server (manual credential validation) and checks the server's chain itself, so a bad
+        // server certificate surfaces as RemoteCertificateValidation errors instead (dotnet/runtime
+        // System.Net.Security SslStreamPal.Windows.cs wraps the SECURITY_STATUS in a Win32Exception; referencesource
+        // System/net/System/Net/_SecureChannel.cs does the same on .NET Framework).
+        internal const int SecEUntrustedRoot = unchecked((int)0x80090325);     // unknown_ca
+        internal const int SecEIllegalMessage = unchecked((int)0x80090326);    // handshake_failure, unexpected_message, decode_error, illegal_parameter…
+        internal const int SecECertUnknown = unchecked((int)0x80090327);       // bad_certificate, unsupported_certificate, certificate_unknown
+        internal const int SecECertExpired = unchecked((int)0x80090328);       // certificate_expired
+        internal const int SecELogonDenied = unchecked((int)0x8009030C);       // access_denied
+        internal const int CryptERevoked = unchecked((int)0x80092010);         // certificate_revoked
 
         // CryptoAPI/CNG key errors (winerror.h): the key container is gone or the user may not open it.
         internal const int NtePerm = unchecked((int)0x80090010);
@@ -104,18 +115,72 @@ namespace Saleschat.Mtls.Http.Failures
                 case NteBadKeyState:
                     return FailureKind.ClientKeyUnusable;
 
-                // The peer ended the handshake with an alert (TLS 1.2), or refused our certificate after a TLS 1.3
-                // handshake, which surfaces on the first read as 0x80090327 (dotnet/runtime#69315).
+                // The peer ended the handshake with an alert about our certificate (TLS 1.2), or refused it after a TLS
+                // 1.3 handshake, which surfaces on the first read as 0x80090327 (dotnet/runtime#69315). See the table
+                // above: unknown_ca and certificate_expired are the server refusing our certificate too.
                 case SecEIllegalMessage:
                 case SecECertUnknown:
-                    return FailureKind.ClientCertificateRefused;
                 case SecEUntrustedRoot:
-                case SecEWrongPrincipal:
                 case SecECertExpired:
+                case SecELogonDenied:
+                case CryptERevoked:
+                    return FailureKind.ClientCertificateRefused;
+
+                // A local SChannel name check; .NET checks the name itself, so this is kept only for completeness.
+                case SecEWrongPrincipal:
                     return FailureKind.ServerCertificateUntrusted;
                 default:
                     return null;
             }
+        }
+
+        /// <summary>
+        /// True when the chain is a SecureChannelFailure that no SChannel or key code explains. On .NET Framework
+        /// HttpWebRequest reports every failed TLS handshake as WebExceptionStatus.SecureChannelFailure, often with no
+        /// inner exception to say why (referencesource System/net/System/Net/_Connection.cs sets the status;
+        /// _TLSstream.cs and _SecureChannel.cs keep the SSPI code only in the trace log), so a refusal, an unusable key
+        /// and no common protocol read the same: the verdict is then worded for what it is
+        /// (Messages.HandshakeFailedUnexplained), not as a flat refusal.
+        /// </summary>
+        public static bool IsUnexplainedHandshakeFailure(Exception exception)
+        {
+            bool secureChannel = false;
+            for (Exception e = exception; e != null; e = e.InnerException)
+            {
+                if (FromCode(e) != null)
+                {
+                    return false;
+                }
+
+                secureChannel |= e is WebException web && web.Status == WebExceptionStatus.SecureChannelFailure;
+            }
+
+            return secureChannel;
+        }
+
+        /// <summary>
+        /// The TLS alert (RFC 8446 §6 name) an SChannel code in the chain says the server sent, or null when the code
+        /// names none or several (0x80090326 and 0x80090327 each stand for more than one alert).
+        /// </summary>
+        public static string AlertName(Exception exception)
+        {
+            for (Exception e = exception; e != null; e = e.InnerException)
+            {
+                int code = e is Win32Exception win32 ? win32.NativeErrorCode : e.HResult;
+                switch (code)
+                {
+                    case SecEUntrustedRoot:
+                        return "unknown_ca";
+                    case SecECertExpired:
+                        return "certificate_expired";
+                    case SecELogonDenied:
+                        return "access_denied";
+                    case CryptERevoked:
+                        return "certificate_revoked";
+                }
+            }
+
+            return null;
         }
 
         private static FailureKind? FromStatus(WebExceptionStatus status)
@@ -131,7 +196,9 @@ namespace Saleschat.Mtls.Http.Failures
                     return FailureKind.Timeout;
 
                 // HttpWebRequest's own words for "the TLS handshake failed" and "our validation callback said no"
-                // (referencesource System/net/System/Net/_ConnectStream.cs and _Connection.cs raise these).
+                // (referencesource System/net/System/Net/_ConnectStream.cs and _Connection.cs raise these). A bare
+                // SecureChannelFailure is most often the refusal, so it keeps that diagnosis, but its message says it may
+                // be an unusable key or no common protocol too (IsUnexplainedHandshakeFailure).
                 case WebExceptionStatus.SecureChannelFailure:
                     return FailureKind.ClientCertificateRefused;
                 case WebExceptionStatus.TrustFailure:

@@ -43,6 +43,14 @@ namespace Saleschat.Mtls.Http.Failures
                     return ErrorIds.RequestTimedOut;
                 case FailureKind.ClientKeyUnusable:
                     return ErrorIds.ClientKeyUnusable;
+                case FailureKind.ProxyAuthenticationRequired:
+                    return ErrorIds.ProxyAuthenticationRequired;
+                case FailureKind.ProxyRefused:
+                    return ErrorIds.ProxyRefused;
+                case FailureKind.ProxyUnreachable:
+                    return ErrorIds.ProxyUnreachable;
+                case FailureKind.TlsInspectedByProxy:
+                    return ErrorIds.TlsInspectedByProxy;
                 default:
                     return ErrorIds.NetworkError;
             }
@@ -53,7 +61,12 @@ namespace Saleschat.Mtls.Http.Failures
             switch (failure)
             {
                 case FailureKind.ClientKeyUnusable:
+                case FailureKind.ProxyAuthenticationRequired:
                     return ErrorKind.AuthenticationError;
+                case FailureKind.ProxyRefused:
+                    return ErrorKind.PermissionDenied;
+                case FailureKind.TlsInspectedByProxy:
+                    return ErrorKind.SecurityError;
 
                 // The same category whichever way an edge refused (a TLS alert here, an HTTP page in ApiError).
                 case FailureKind.ClientCertificateRefused:

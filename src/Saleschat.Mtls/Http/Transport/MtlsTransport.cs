@@ -32,7 +32,7 @@ namespace Saleschat.Mtls.Http.Transport
         private int _disposed;
         private X509Certificate2 _ownedCertificate;
 
-        public MtlsTransport(Uri baseUri, X509Certificate2 clientCertificate, X509Certificate2 serverAuthority, int maxConnections = 16, string userAgent = null)
+        public MtlsTransport(Uri baseUri, X509Certificate2 clientCertificate, X509Certificate2 serverAuthority, int maxConnections = 16, string userAgent = null, Proxies.ProxyRoute proxyRoute = null)
         {
             _origin = new SessionOrigin(baseUri);
             ClientCertificateNotAfter = clientCertificate.NotAfter;
@@ -55,6 +55,15 @@ namespace Saleschat.Mtls.Http.Transport
             X509Certificate2[] issuers = Certificates.ClientChains.Of(clientCertificate);
             SendsChain = ClientChainSender.Apply(handler, clientCertificate, issuers);
             MissingClientIssuer = Certificates.ChainAssembler.MissingIssuer(clientCertificate, ClientChainSender.Sent(issuers, SendsChain));
+
+            // -NoProxy, -Proxy, or the platform's default proxy (Proxy null): see ProxyRoute. Through a proxy the
+            // client certificate and the API key travel only inside the CONNECT tunnel's TLS.
+            ProxyRoute = proxyRoute ?? Proxies.ProxyRoute.For(null, baseUri);
+            handler.UseProxy = ProxyRoute.UseProxy;
+            if (ProxyRoute.Proxy != null)
+            {
+                handler.Proxy = ProxyRoute.Proxy;
+            }
 
             // Always our own callback, even with no extra CA: on .NET Framework, HttpClientHandler sets the request's
             // callback only when this one is non-null (referencesource System/net/System/Net/Http/HttpClientHandler.cs,
@@ -83,6 +92,12 @@ namespace Saleschat.Mtls.Http.Transport
 
         /// <summary>Whether the server's certificate was last refused for its name (the CA given for it may be right).</summary>
         public bool ServerNameMismatched => _validator?.LastRefusalWasNameMismatch == true;
+
+        /// <summary>How this pool reaches the host: straight, or through which proxy.</summary>
+        public Proxies.ProxyRoute ProxyRoute { get; }
+
+        /// <summary>The server certificate checks (the last issuer seen, the CA expected), for naming failures.</summary>
+        internal ServerCertificateValidator Validator => _validator;
 
         /// <summary>The handler's own server-certificate callback (never null), for tests.</summary>
         internal Func<HttpRequestMessage, X509Certificate2, X509Chain, System.Net.Security.SslPolicyErrors, bool> ServerCertificateCallback { get; }

@@ -38,9 +38,16 @@ namespace Saleschat.Mtls.Http.Transport
         /// </summary>
         public bool LastRefusalWasNameMismatch { get; private set; }
 
+        /// <summary>The issuer of the last server certificate seen here: a TLS-inspecting proxy's CA is named from it.</summary>
+        public string LastIssuer { get; private set; }
+
+        /// <summary>The extra CA the host's certificate must chain to, or null (the OS roots).</summary>
+        public X509Certificate2 ExtraAuthority => _extraAuthority;
+
         public bool Validate(HttpRequestMessage request, X509Certificate2 certificate, X509Chain chain, SslPolicyErrors errors)
         {
             LastRefusalWasNameMismatch = (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0;
+            LastIssuer = certificate?.Issuer;
             if (certificate == null || !IsForServerAuth(certificate))
             {
                 return false;

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Saleschat.Mtls.Certificates;
 
 namespace Saleschat.Mtls.Http.Transport
 {
@@ -41,8 +42,15 @@ namespace Saleschat.Mtls.Http.Transport
                 return Protocols;
             }
 
-            return HasCapiKey(clientCertificate) ? SslProtocols.Tls12 : Protocols;
+            return ProtocolsFor(Protocols, CapiProviderType(clientCertificate));
         }
+
+        /// <summary>
+        /// The decision alone, for a key whose provider type Windows recorded (null: none recorded): TLS 1.2 for a CAPI
+        /// key (dwProvType != 0, <see cref="KeyProviderInfo"/>), the runtime's protocols otherwise.
+        /// </summary>
+        public static SslProtocols ProtocolsFor(SslProtocols runtimeProtocols, int? keyProviderType) =>
+            KeyProviderInfo.IsCapi(keyProviderType) ? runtimeProtocols & ~Tls13 : runtimeProtocols;
 
         /// <summary>
         /// HTTP/2 where the runtime can speak it (it falls back to HTTP/1.1 when the server does not offer
@@ -67,19 +75,16 @@ namespace Saleschat.Mtls.Http.Transport
                   + " is in the list of CAs the server asks for, so a self-signed certificate may never be sent: run the same command in PowerShell 7 (pwsh), which always sends it."
                 : string.Empty;
 
-        private static bool HasCapiKey(X509Certificate2 certificate)
+        private static int? CapiProviderType(X509Certificate2 certificate)
         {
             try
             {
-                using (RSA rsa = certificate.GetRSAPrivateKey())
-                {
-                    return rsa is RSACryptoServiceProvider;
-                }
+                return WindowsKeyProviderInfo.ProviderType(certificate);
             }
-            catch (CryptographicException)
+            catch (Exception ex) when (ex is CryptographicException || ex is ExternalException || ex is DllNotFoundException || ex is EntryPointNotFoundException)
             {
                 // A key that cannot be opened is reported at session creation (ClientKeyCheck); keep the default here.
-                return false;
+                return null;
             }
         }
     }
