@@ -20,6 +20,8 @@ namespace Saleschat.Mtls.Cmdlets
         private ApiSender _sender;
         private SendWindow<ApiAnswer> _window;
         private Dictionary<string, string> _headers;
+        private ProgressReporter _progress;
+        private long _items;
 
         [Parameter]
         public SaleschatHttpMethod Method { get; set; } = SaleschatHttpMethod.Get;
@@ -49,6 +51,10 @@ namespace Saleschat.Mtls.Cmdlets
         /// <summary>Replace an existing -OutFile file; without it the file is never overwritten.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>With -OutFile, also write the saved file (as Get-Item shows it); without -OutFile the answer is written anyway.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
 
         // Unset (0 for the timeout, -1 for the retry settings) means the session's value; ValidateRange keeps users to real ones.
         [Parameter]
@@ -110,11 +116,15 @@ namespace Saleschat.Mtls.Cmdlets
                 {
                     _window = new SendWindow<ApiAnswer>(ThrottleLimit, StopToken);
                 }
+
+                _progress = ProgressReporter.For(this, "Invoke-SaleschatMtlsRequest");
             });
         }
 
         protected override void ProcessRecord()
         {
+            // Items done in a long pipeline; a single call never lasts past the reporter's delay between items.
+            _progress?.ReportItems(++_items);
             if (_window != null)
             {
                 IReadOnlyList<SendOutcome<ApiAnswer>> ready = null;
@@ -131,8 +141,19 @@ namespace Saleschat.Mtls.Cmdlets
             RunForItem(() =>
             {
                 ApiRequest request = BuildRequest();
+                Action tick = null;
+                if (_progress != null && request.OutFile != null)
+                {
+                    request.Progress = new DownloadProgress();
+                    string fileName = System.IO.Path.GetFileName(request.OutFile);
+                    tick = () => _progress.ReportDownload(request.Progress, fileName);
+                }
+
                 // One at a time: a JSON array's items are built as they are written (ApiAnswer.ReadStreamed).
-                WriteResult(ApiAnswer.ReadStreamed(RunAsync((log, token) => _sender.SendAsync(request, log, token))));
+                ApiAnswer answer = ApiAnswer.ReadStreamed(RunAsync((log, token) => _sender.SendAsync(request, log, token), tick));
+                _progress?.Complete();
+                WriteResult(answer);
+                WriteSavedFile(answer, request.OutFile);
             });
         }
 
@@ -142,6 +163,20 @@ namespace Saleschat.Mtls.Cmdlets
             {
                 WriteOutcomes(UntilStopped(_window.Drain));
             }
+
+            _progress?.Complete();
+        }
+
+        // -OutFile -PassThru: the file, as Get-Item shows it (with PSPath), like Invoke-WebRequest -OutFile -PassThru
+        // gives the saved answer back.
+        private void WriteSavedFile(ApiAnswer answer, string path)
+        {
+            if (!PassThru || path == null || !answer.Response.IsSuccess)
+            {
+                return;
+            }
+
+            WriteObject(SessionState.InvokeProvider.Item.Get(new[] { path }, true, true), enumerateCollection: true);
         }
 
         private async Task<ApiAnswer> SendAndReadAsync(ApiRequest request, Action<string> log, CancellationToken token) =>
@@ -211,6 +246,7 @@ namespace Saleschat.Mtls.Cmdlets
                     }
 
                     WriteResult(outcome.Result);
+                    WriteSavedFile(outcome.Result, OutFile == null ? null : ResolvePath(OutFile));
                 });
             }
         }
