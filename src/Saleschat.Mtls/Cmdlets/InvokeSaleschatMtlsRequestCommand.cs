@@ -21,6 +21,8 @@ namespace Saleschat.Mtls.Cmdlets
         private SendWindow<ApiAnswer> _window;
         private Dictionary<string, string> _headers;
         private ProgressReporter _progress;
+        private bool _progressAsked;
+        private long _started;
         private long _items;
 
         [Parameter]
@@ -117,14 +119,31 @@ namespace Saleschat.Mtls.Cmdlets
                     _window = new SendWindow<ApiAnswer>(ThrottleLimit, StopToken);
                 }
 
-                _progress = ProgressReporter.For(this, "Invoke-SaleschatMtlsRequest");
+                _started = System.Diagnostics.Stopwatch.GetTimestamp();
             });
+        }
+
+        // The reporter is made (and $ProgressPreference read) only when there may be something to show: a call in a
+        // foreach pays one timestamp for progress, nothing else.
+        private ProgressReporter Progress()
+        {
+            if (!_progressAsked)
+            {
+                _progressAsked = true;
+                _progress = ProgressReporter.For(this, "Invoke-SaleschatMtlsRequest", _started);
+            }
+
+            return _progress;
         }
 
         protected override void ProcessRecord()
         {
             // Items done in a long pipeline; a single call never lasts past the reporter's delay between items.
-            _progress?.ReportItems(++_items);
+            if (++_items > 1 && ProgressReporter.IsLong(_started))
+            {
+                Progress()?.ReportItems(_items);
+            }
+
             if (_window != null)
             {
                 IReadOnlyList<SendOutcome<ApiAnswer>> ready = null;
@@ -142,7 +161,7 @@ namespace Saleschat.Mtls.Cmdlets
             {
                 ApiRequest request = BuildRequest();
                 Action tick = null;
-                if (_progress != null && request.OutFile != null)
+                if (request.OutFile != null && Progress() != null)
                 {
                     request.Progress = new DownloadProgress();
                     string fileName = System.IO.Path.GetFileName(request.OutFile);
@@ -151,7 +170,11 @@ namespace Saleschat.Mtls.Cmdlets
 
                 // One at a time: a JSON array's items are built as they are written (ApiAnswer.ReadStreamed).
                 ApiAnswer answer = ApiAnswer.ReadStreamed(RunAsync((log, token) => _sender.SendAsync(request, log, token), tick));
-                _progress?.Complete();
+                if (tick != null)
+                {
+                    _progress.Complete();   // the download's bar; a pipeline's is ended in EndProcessing
+                }
+
                 WriteResult(answer);
                 WriteSavedFile(answer, request.OutFile);
             });

@@ -20,19 +20,26 @@ namespace Saleschat.Mtls.Cmdlets
         private readonly Cmdlet _cmdlet;
         private readonly string _activity;
         private readonly int _activityId;
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly long _start;
         private TimeSpan? _last;
         private bool _written;
 
-        private ProgressReporter(Cmdlet cmdlet, string activity, int activityId)
+        private ProgressReporter(Cmdlet cmdlet, string activity, int activityId, long start)
         {
+            _start = start;
             _cmdlet = cmdlet;
             _activity = activity;
             _activityId = activityId;
         }
 
-        /// <summary>A reporter, or null when the caller asked for no progress.</summary>
-        public static ProgressReporter For(PSCmdlet cmdlet, string activity)
+        /// <summary>Whether work that began at <paramref name="start"/> (a <see cref="Stopwatch.GetTimestamp"/>) has run long enough to show.</summary>
+        public static bool IsLong(long start) => Since(start) >= Delay;
+
+        /// <summary>
+        /// A reporter for work that began at <paramref name="start"/>, or null when the caller asked for no progress.
+        /// Made only once something may be shown, so a short call pays one timestamp and nothing else.
+        /// </summary>
+        public static ProgressReporter For(PSCmdlet cmdlet, string activity, long start)
         {
             object preference = cmdlet.GetVariableValue("ProgressPreference");
             if (preference is ActionPreference action ? action == ActionPreference.SilentlyContinue || action == ActionPreference.Ignore
@@ -42,7 +49,7 @@ namespace Saleschat.Mtls.Cmdlets
             }
 
             // One id per call, so two cmdlets in one pipeline do not overwrite each other's bar.
-            return new ProgressReporter(cmdlet, activity, cmdlet.GetHashCode() & 0x7FFFFFFF);
+            return new ProgressReporter(cmdlet, activity, cmdlet.GetHashCode() & 0x7FFFFFFF, start);
         }
 
         /// <summary>Called often, from the pipeline thread only (WriteProgress is not allowed elsewhere).</summary>
@@ -85,7 +92,7 @@ namespace Saleschat.Mtls.Cmdlets
                 return;
             }
 
-            double seconds = _clock.Elapsed.TotalSeconds;
+            double seconds = Since(_start).TotalSeconds;
             string rate = seconds > 0 ? (done / seconds).ToString("0.#", CultureInfo.InvariantCulture) : "0";
             Write(new ProgressRecord(_activityId, _activity, $"{done} items sent, {rate}/s"));
         }
@@ -102,7 +109,7 @@ namespace Saleschat.Mtls.Cmdlets
 
         private bool Due()
         {
-            TimeSpan now = _clock.Elapsed;
+            TimeSpan now = Since(_start);
             if (now < Delay || (_last.HasValue && now - _last.Value < Interval))
             {
                 return false;
@@ -111,6 +118,9 @@ namespace Saleschat.Mtls.Cmdlets
             _last = now;
             return true;
         }
+
+        private static TimeSpan Since(long start) =>
+            TimeSpan.FromSeconds((Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency);
 
         private void Write(ProgressRecord record)
         {
