@@ -74,3 +74,21 @@ Describe 'about_Saleschat_Mtls matches the module' -Tag 'CI', 'WinPS' {
         $wide | Should -BeNullOrEmpty
     }
 }
+
+Describe 'One path form per route, in help, docs, examples and completion' -Tag 'CI' {
+    It 'writes the contact collection as /v2/org/{orgId}/contact and one contact as /v1/orgs/{orgId}/contact/{contactId}' {
+        $root = Get-RepoRoot
+        $files = @(
+            [IO.Path]::Combine($root, 'README.md')
+            [IO.Path]::Combine($root, 'en-US', 'about_Saleschat_Mtls.help.txt')
+            [IO.Path]::Combine($root, 'en-US', 'Saleschat.Mtls.dll-Help.xml')
+        ) + @(Get-ChildItem -LiteralPath ([IO.Path]::Combine($root, 'examples')) -Recurse -File | ForEach-Object FullName)
+        $texts = @($files | ForEach-Object { [IO.File]::ReadAllText($_) })
+        $completion = (TabExpansion2 -inputScript 'Invoke-SaleschatMtlsRequest -Path /' -cursorColumn 34).CompletionMatches.CompletionText
+        $completion | Should -Contain "'/v2/org/{orgId}/contact'"
+        $paths = @(($texts + $completion) | ForEach-Object { [regex]::Matches($_, '/v\d+/orgs?/\{orgId\}/contact(/[^\s''"`<)&.,]+)?') } | ForEach-Object Value)
+        $paths.Count | Should -BeGreaterThan 5
+        $wrong = @($paths | Where-Object { $_ -ne '/v2/org/{orgId}/contact' -and $_ -notmatch '^/v1/orgs/\{orgId\}/contact/[^/]+$' })
+        $wrong | Should -BeNullOrEmpty
+    }
+}
