@@ -13,6 +13,8 @@
     into the step's env). Nothing prompts; no secret is printed.
     GitHub Actions: run it with `shell: pwsh -NoProfile -File {0}` (see github-actions.yml). The plain
     `shell: pwsh` runs the step as `pwsh -command ". '{0}'"`, which turns every exit code but 0 into 1.
+    Azure DevOps: a `script: pwsh -NoProfile -NonInteractive -File ...` step (see azure-pipelines.yml), for the
+    same reason: its `pwsh:` task runs `pwsh -Command ". '<file>'"`.
 .EXAMPLE
     pwsh -File examples/ci/Test-SaleschatCi.ps1 -Environment Production -MinimumDaysValid 30
 #>
