@@ -63,7 +63,7 @@ try {
     $Folder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Folder)
     $null = [IO.Directory]::CreateDirectory($Folder)
     if ($Emulator -and -not $OrgId) { $OrgId = 'org-1' }
-    if (-not $OrgId) { throw 'Give the org id: -OrgId, or set SALESCHAT_ORG_ID (Saleschat web app > Settings > Organisation).' }
+    if (-not $OrgId) { throw 'Give the org id: -OrgId, or set SALESCHAT_ORG_ID (your org id, as shown in the Saleschat web app).' }
     if (-not $ApiKey -and $env:SALESCHAT_API_KEY) { $ApiKey = ConvertTo-SecureString $env:SALESCHAT_API_KEY -AsPlainText -Force }
 
     if ($Emulator) {

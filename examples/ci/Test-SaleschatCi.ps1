@@ -9,7 +9,12 @@
       SALESCHAT_ORG_ID       the org id
       SALESCHAT_API_KEY      the API key (only needed for API calls; the hello call uses the certificate)
     Exit codes: 0 all good; 1 the certificate fails a requirement or expires too soon; 2 Saleschat
-    refused the connection (the Diagnosis says why). Nothing prompts; no secret is printed.
+    refused the connection (the Diagnosis says why); 3 a variable above is not set (a secret not mapped
+    into the step's env). Nothing prompts; no secret is printed.
+    GitHub Actions: run it with `shell: pwsh -NoProfile -File {0}` (see github-actions.yml). The plain
+    `shell: pwsh` runs the step as `pwsh -command ". '{0}'"`, which turns every exit code but 0 into 1.
+    Azure DevOps: a `script: pwsh -NoProfile -NonInteractive -File ...` step (see azure-pipelines.yml), for the
+    same reason: its `pwsh:` task runs `pwsh -Command ". '<file>'"`.
 .EXAMPLE
     pwsh -File examples/ci/Test-SaleschatCi.ps1 -Environment Production -MinimumDaysValid 30
 #>
@@ -25,6 +30,17 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+# Name what is missing before anything reads it: an unmapped secret is an empty variable, and would otherwise
+# surface as a parameter binding error about -Pem or as a refusal later on. GitHub Actions passes an undefined
+# secret as an empty string; Azure DevOps leaves an undefined $(NAME) as that literal text.
+$missing = @('SALESCHAT_CLIENT_CERT', 'SALESCHAT_CLIENT_KEY', 'SALESCHAT_ORG_ID' | Where-Object {
+        $value = [Environment]::GetEnvironmentVariable($_)
+        [string]::IsNullOrWhiteSpace($value) -or $value.Trim() -eq "`$($_)"
+    })
+if ($missing) {
+    "::error::Not set in this step's environment: $($missing -join ', '). Map each one in the step's env block (GitHub Actions: env: NAME: `${{ secrets.NAME }}; Azure DevOps: env: NAME: `$(NAME))."
+    exit 3
+}
 $certificate = Get-SaleschatClientCertificate -Pem $env:SALESCHAT_CLIENT_CERT -KeyPem $env:SALESCHAT_CLIENT_KEY
 
 $check = Test-SaleschatClientCertificate -Certificate $certificate -MinimumDaysValid $MinimumDaysValid

@@ -44,7 +44,12 @@ function Write-Outcome([string] $Action, $Rotation, [int] $Days) {
         NextStep        = if ($Rotation) { $Rotation.NextStep } else { "Nothing to do: $Days days left." }
         Pem             = if ($Rotation -and $Action -ne 'RotationCompleted') { $Rotation.Pem } else { $null }
     }
-    if ($PassThru) { $outcome } else { $outcome | Format-List | Out-Default }
+    if ($PassThru) { return $outcome }
+    $outcome | Format-List Action, DaysUntilExpiry | Out-Default
+    # What a person copies is written as plain strings, which PowerShell prints unwrapped from the first column; as
+    # list values they would be hard-wrapped with an indent, and the PEM copied from the log would not parse.
+    @('NextStep:', $outcome.NextStep, '') | Out-Default
+    if ($outcome.Pem) { @($outcome.Pem.TrimEnd(), '') | Out-Default }
 }
 
 $nextCertificatePath = [IO.Path]::Combine([IO.Path]::GetDirectoryName($CertificatePath),

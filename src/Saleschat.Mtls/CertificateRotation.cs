@@ -13,8 +13,11 @@ namespace Saleschat.Mtls
             NextCertificate = next;
             CertificatePath = paths.CertificatePath;
             KeyPath = paths.KeyPath;
-            NextCertificatePath = paths.NextCertificatePath;
-            NextKeyPath = paths.NextKeyPath;
+            // Once promoted, the next pair's files are gone (they became CertificatePath and KeyPath): naming them
+            // would send a script to files that do not exist.
+            bool pending = state == RotationState.Pending;
+            NextCertificatePath = pending ? paths.NextCertificatePath : null;
+            NextKeyPath = pending ? paths.NextKeyPath : null;
             PreviousCertificatePath = paths.PreviousCertificatePath;
             PreviousKeyPath = paths.PreviousKeyPath;
             RequestPath = next == null ? paths.NextRequestPath : null;
@@ -34,8 +37,10 @@ namespace Saleschat.Mtls
 
         public string KeyPath { get; }
 
+        /// <summary>The next certificate's file while the rotation is pending; null once it is completed.</summary>
         public string NextCertificatePath { get; }
 
+        /// <summary>The next key's file while the rotation is pending; null once it is completed.</summary>
         public string NextKeyPath { get; }
 
         public string PreviousCertificatePath { get; }

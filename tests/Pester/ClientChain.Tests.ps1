@@ -108,7 +108,7 @@ Describe 'Bad CA replies' -Tag 'CI', 'Slow' {
         $r.Errors[0].FullyQualifiedErrorId | Should -BeExactly "CertificateKeyMismatch,$get"
         $r.Errors[0].Exception.Message | Should -Match ([regex]::Escape($otherKey.PublicKeySha256))
         $r.Errors[0].Exception.Message | Should -Match ([regex]::Escape($leaf.Key.PublicKeySha256))
-        { New-SaleschatSession -BaseUri 'https://127.0.0.1:9/' -NoDefault -CertificatePath $path -KeyPath $otherKey.Path } | Should -Throw -ErrorId "CertificateKeyMismatch,$session"
+        { New-SaleschatSession -BaseUri 'https://127.0.0.1:9/' -OrgId org-1 -NoDefault -CertificatePath $path -KeyPath $otherKey.Path } | Should -Throw -ErrorId "CertificateKeyMismatch,$session"
     }
 
     It '<Case> is refused with ChainDoesNotMatchCertificate' -TestCases @(
@@ -143,7 +143,7 @@ Describe 'Bad CA replies' -Tag 'CI', 'Slow' {
         $result.Passed | Should -BeFalse
         ($result.Checks | Where-Object Name -EQ 'ChainValidity').Outcome | Should -Be 'Failed'
 
-        $s = Invoke-TestCommand { New-SaleschatSession -BaseUri 'https://127.0.0.1:9/' -NoDefault -CertificatePath $full -KeyPath $expiredLeaf.KeyPath }
+        $s = Invoke-TestCommand { New-SaleschatSession -BaseUri 'https://127.0.0.1:9/' -OrgId org-1 -NoDefault -CertificatePath $full -KeyPath $expiredLeaf.KeyPath }
         $s.Warnings -join ' ' | Should -Match 'expired on'
     }
 }

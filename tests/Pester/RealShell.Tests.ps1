@@ -31,17 +31,20 @@ Describe 'Default views at 80 and 120 columns' -Tag 'CI' {
         $check = Test-SaleschatClientCertificate $certificate
     }
 
-    It 'shows a certificate''s <Columns> at width <Width>' -ForEach @(
-        @{ Width = 80; Columns = 'Thumbprint', 'NotAfter', 'DaysLeft', 'HasKey', 'Subject' }
-        @{ Width = 120; Columns = 'Thumbprint', 'NotAfter', 'DaysLeft', 'HasKey', 'Subject' }
+    It 'shows a certificate''s <Columns> at width <Width>, the whole Subject wrapped in its column' -ForEach @(
+        @{ Width = 80; Columns = 'Thumbprint', 'DaysLeft', 'HasKey', 'Subject' }
+        @{ Width = 120; Columns = 'Thumbprint', 'DaysLeft', 'HasKey', 'Subject' }
     ) {
         $text = $certificate | Out-String -Width $Width
         $header = Get-TableHeader $text
         foreach ($c in $Columns) { $header | Should -Match "\b$c\b" }
         $text | Should -Match ([regex]::Escape($certificate.Thumbprint))
-        $text | Should -Match ('{0:yyyy-MM-dd}' -f $certificate.NotAfter)
         $text | Should -Match '\b36[45]\s+True\b'
-        $text | Should -Match 'CN=Acme'
+        # The Subject column, read top to bottom, is the whole subject: nothing is cut with an ellipsis.
+        $column = $header.IndexOf('Subject')
+        $subject = -join (($text -split "`r?`n" | Select-Object -Skip 1 | Where-Object { $_.Length -gt $column -and $_ -notmatch '^-' }) |
+            ForEach-Object { $_.Substring($column).TrimEnd() } | Where-Object { $_ -ne 'Subject' })
+        ($subject -replace '\s', '') | Should -BeExactly ($certificate.Subject -replace '\s', '')
         # The widest line fits the width: nothing wraps, no header is stacked a letter per line.
         ($text -split "`r?`n" | Measure-Object Length -Maximum).Maximum | Should -BeLessOrEqual $Width
     }
@@ -50,8 +53,12 @@ Describe 'Default views at 80 and 120 columns' -Tag 'CI' {
         $text = $key | Out-String -Width $Width
         $header = Get-TableHeader $text
         foreach ($c in 'KeySize', 'Encrypted', 'PublicKeySha256', 'Path') { $header | Should -Match "\b$c\b" }
-        if ($Width -ge 120) { $text | Should -Match ([regex]::Escape($key.Path)) }
-        else { $text | Should -Match 'views\.key|…' }
+        # The whole path, wrapped inside its column at 80: the file name at its end is never cut.
+        $column = $header.IndexOf('Path')
+        $path = -join (($text -split "`r?`n" | Where-Object { $_.Length -gt $column -and $_ -notmatch '^-' -and $_ -notmatch 'PublicKeySha256' }) |
+            ForEach-Object { $_.Substring($column).TrimEnd() })
+        $path | Should -BeExactly $key.Path
+        $text | Should -Not -Match '…'
     }
 
     It 'shows the exported file as the FileSystem provider does, at width <Width>' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
@@ -78,12 +85,29 @@ Describe 'Default views at 80 and 120 columns' -Tag 'CI' {
         ($text -split "`r?`n" | Measure-Object Length -Maximum).Maximum | Should -BeLessOrEqual $Width
     }
 
+    It 'shows a failed check''s remedy whole at width <Width> (the CI gate prints this table)' -ForEach @(@{ Width = 80 }, @{ Width = 120 }) {
+        $failed = (Test-SaleschatClientCertificate $certificate -MinimumDaysValid 400).Checks | Where-Object Name -EQ 'MinimumDaysValid'
+        $failed.Detail | Should -Match 'Start-SaleschatCertificateRotation'
+        $text = $failed | Out-String -Width $Width
+        $column = (Get-TableHeader $text).IndexOf('Detail')
+        $detail = (($text -split "`r?`n" | Where-Object { $_.Length -gt $column -and $_ -notmatch '^-' -and $_ -notmatch '^Name\s' }) |
+            ForEach-Object { $_.Substring($column).Trim() }) -join ' '
+        ($detail -replace '\s', '') | Should -BeExactly ($failed.Detail -replace '\s', '')
+        ($text -split "`r?`n" | Measure-Object Length -Maximum).Maximum | Should -BeLessOrEqual $Width
+    }
+
     It 'shows a rotation with its next step at width 80' {
         $folder = Join-Path $TestDrive 'rotation-view'
         $rotated = New-TestClientPair -Folder $folder -Emulator $emulator
         $rotation = Start-SaleschatCertificateRotation -CertificatePath $rotated.CertificatePath -KeyPath $rotated.KeyPath
         $text = $rotation | Out-String -Width 80
-        foreach ($f in 'State', 'Current', 'Next', 'NextCertificatePath', 'NextStep') { $text | Should -Match "(^|\n)$f\s*:" }
+        # The labels are the property names, so what the view shows is what a script types.
+        foreach ($f in 'State', 'CurrentCertificate', 'NextCertificate', 'CertificatePath', 'NextCertificatePath') {
+            $text | Should -Match "(^|\n)$f\s*:"
+            $rotation.PSObject.Properties[$f] | Should -Not -BeNullOrEmpty
+        }
+        $text | Should -Match ([regex]::Escape(($rotation | ForEach-Object NextCertificate).Thumbprint))
+        ($text -split "`r?`n" | Measure-Object Length -Maximum).Maximum | Should -BeLessOrEqual 80
     }
 }
 

@@ -24,6 +24,10 @@ namespace Saleschat.Mtls.Cmdlets
         private ApiSender _sender;
         private SendWindow<ApiAnswer> _window;
         private Dictionary<string, string> _headers;
+        private ProgressReporter _progress;
+        private bool _progressAsked;
+        private long _started;
+        private long _items;
 
         [Parameter]
         public SaleschatHttpMethod Method { get; set; } = SaleschatHttpMethod.Get;
@@ -53,6 +57,10 @@ namespace Saleschat.Mtls.Cmdlets
         /// <summary>Replace an existing -OutFile file; without it the file is never overwritten.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>With -OutFile, also write the saved file (as Get-Item shows it); without -OutFile the answer is written anyway.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
 
         // Unset (0 for the timeout, -1 for the retry settings) means the session's value; ValidateRange keeps users to real ones.
         [Parameter]
@@ -114,11 +122,32 @@ namespace Saleschat.Mtls.Cmdlets
                 {
                     _window = new SendWindow<ApiAnswer>(ThrottleLimit, StopToken);
                 }
+
+                _started = System.Diagnostics.Stopwatch.GetTimestamp();
             });
+        }
+
+        // The reporter is made (and $ProgressPreference read) only when there may be something to show: a call in a
+        // foreach pays one timestamp for progress, nothing else.
+        private ProgressReporter Progress()
+        {
+            if (!_progressAsked)
+            {
+                _progressAsked = true;
+                _progress = ProgressReporter.For(this, "Invoke-SaleschatMtlsRequest", _started);
+            }
+
+            return _progress;
         }
 
         protected override void ProcessRecord()
         {
+            // Items done in a long pipeline; a single call never lasts past the reporter's delay between items.
+            if (++_items > 1 && ProgressReporter.IsLong(_started))
+            {
+                Progress()?.ReportItems(_items);
+            }
+
             if (_window != null)
             {
                 IReadOnlyList<SendOutcome<ApiAnswer>> ready = null;
@@ -135,7 +164,22 @@ namespace Saleschat.Mtls.Cmdlets
             RunForItem(() =>
             {
                 ApiRequest request = BuildRequest();
-                WriteResult(ReadAnswer(RunAsync((log, token) => _sender.SendAsync(request, log, token))));
+                Action tick = null;
+                if (request.OutFile != null && Progress() != null)
+                {
+                    request.Progress = new DownloadProgress();
+                    string fileName = System.IO.Path.GetFileName(request.OutFile);
+                    tick = () => _progress.ReportDownload(request.Progress, fileName);
+                }
+
+                ApiAnswer answer = ReadAnswer(RunAsync((log, token) => _sender.SendAsync(request, log, token), tick));
+                if (tick != null)
+                {
+                    _progress.Complete();   // the download's bar; a pipeline's is ended in EndProcessing
+                }
+
+                WriteResult(answer);
+                WriteSavedFile(answer, request.OutFile);
             });
         }
 
@@ -145,6 +189,20 @@ namespace Saleschat.Mtls.Cmdlets
             {
                 WriteOutcomes(UntilStopped(_window.Drain));
             }
+
+            _progress?.Complete();
+        }
+
+        // -OutFile -PassThru: the file, as Get-Item shows it (with PSPath), like Invoke-WebRequest -OutFile -PassThru
+        // gives the saved answer back.
+        private void WriteSavedFile(ApiAnswer answer, string path)
+        {
+            if (!PassThru || path == null || !answer.Response.IsSuccess)
+            {
+                return;
+            }
+
+            WriteObject(SessionState.InvokeProvider.Item.Get(new[] { path }, true, true), enumerateCollection: true);
         }
 
         private static async Task<ApiAnswer> SendAndReadAsync(ApiSender sender, ApiRequest request, Action<string> log, CancellationToken token) =>
@@ -218,6 +276,7 @@ namespace Saleschat.Mtls.Cmdlets
                     }
 
                     WriteResult(outcome.Result);
+                    WriteSavedFile(outcome.Result, OutFile == null ? null : ResolvePath(OutFile));
                 });
             }
         }

@@ -142,7 +142,7 @@ namespace Saleschat.Mtls.Cmdlets
 
                 // A certificate loaded here (files, PEM, the store) belongs to the session, which disposes it when it is
                 // closed (and at once if it cannot be made); a piped -Certificate stays the caller's.
-                SaleschatSession session = SaleschatSession.Create(settings, ownsCertificate: ParameterSetName != CertificateSet);
+                SaleschatSession session = SaleschatSession.Create(RequireOrgId(settings), ownsCertificate: ParameterSetName != CertificateSet);
                 WarnAboutExpiry(session);
                 WarnAboutChain(session.Certificate);
                 SendChainFromStore(session.Certificate);
@@ -218,6 +218,23 @@ namespace Saleschat.Mtls.Cmdlets
             {
                 WriteVerbose($"Added the intermediate CA '{added.Subject}' ({added.Thumbprint}) to CurrentUser\\Intermediate Certification Authorities.");
             }
+        }
+
+        /// <summary>
+        /// Every Saleschat path is org-scoped (the hello call too), so a session without an org id can only fail
+        /// later, far from the cause (an unmapped CI variable): say so here. A missing certificate is named first
+        /// (by SaleschatSession.Create, with every way to give one), as before.
+        /// </summary>
+        private SessionSettings RequireOrgId(SessionSettings settings)
+        {
+            if (settings.OrgId == null && settings.Certificate != null)
+            {
+                throw new Errors.SaleschatException(Errors.ErrorIds.OrgIdRequired, Errors.ErrorKind.InvalidArgument,
+                    $"No org id: give -OrgId, or set the {OrgIdVariable} environment variable (in CI, map it into the step's env). It is your org id, as shown in the Saleschat web app.",
+                    OrgIdVariable);
+            }
+
+            return settings;
         }
 
         /// <summary>$PSVersionTable.PSVersion of the calling session (5.1.x in Windows PowerShell, 7.x in pwsh).</summary>

@@ -40,10 +40,19 @@ namespace Saleschat.Mtls.Cmdlets
         }
 
         /// <summary>Runs async core work; its log lines become verbose output as they happen.</summary>
-        protected T RunAsync<T>(Func<Action<string>, CancellationToken, Task<T>> work)
+        protected T RunAsync<T>(Func<Action<string>, CancellationToken, Task<T>> work) => RunAsync(work, null);
+
+        /// <param name="tick">When given, called on the pipeline thread while the work runs, for Write-Progress.</param>
+        protected T RunAsync<T>(Func<Action<string>, CancellationToken, Task<T>> work, Action tick)
         {
             try
             {
+                if (tick != null)
+                {
+                    var ticking = new AsyncPump();
+                    return ticking.Run(token => work(IsVerbose ? ticking.Log : (Action<string>)null, token), WriteVerbose, StopToken, tick);
+                }
+
                 if (!IsVerbose)
                 {
                     // Nobody reads the log: no pump, no log lines built, one wait. In a foreach of small calls

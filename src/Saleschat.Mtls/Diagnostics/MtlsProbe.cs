@@ -42,10 +42,11 @@ namespace Saleschat.Mtls.Diagnostics
                     "The certificate has no private key, so it cannot authenticate. Load it with its key file.");
             }
 
+            // Outside the try: a path that cannot be built (no org id) is the caller's mistake, not a diagnosis.
+            result.Uri = ApiPath.Resolve(session.BaseUri, HelloPath, session.OrgId, null);
             var stopwatch = Stopwatch.StartNew();
             try
             {
-                result.Uri = ApiPath.Resolve(session.BaseUri, HelloPath, session.OrgId, null);
                 var request = new ApiRequest
                 {
                     Method = "GET",

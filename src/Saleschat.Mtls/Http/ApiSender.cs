@@ -151,7 +151,8 @@ namespace Saleschat.Mtls.Http
                             using (ResponseBody body = await ResponseBody.OpenAsync(response.Content, request.MaximumResponseSize, describe).ConfigureAwait(false))
                             using (token.Register(body.Dispose))
                             {
-                                await file.WriteAsync(body, describe, !RetryPolicy.IsIdempotent(request.Method), token).ConfigureAwait(false);
+                                request.Progress?.Start(response.Content.Headers.ContentEncoding.Count == 0 ? response.Content.Headers.ContentLength : null);
+                                await file.WriteAsync(body, describe, !RetryPolicy.IsIdempotent(request.Method), token, request.Progress).ConfigureAwait(false);
                             }
                         }
                         else

@@ -12,12 +12,15 @@ namespace Saleschat.Mtls.Pipeline
     /// </summary>
     internal sealed class AsyncPump
     {
+        private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
+
         private readonly BlockingCollection<string> _lines = new BlockingCollection<string>();
 
         /// <summary>Pass this to the core as its log callback.</summary>
         public void Log(string line) => _lines.Add(line);
 
-        public T Run<T>(Func<CancellationToken, Task<T>> work, Action<string> writeVerbose, CancellationToken cancellationToken)
+        /// <param name="tick">When given, called on the pipeline thread about every 100 ms while the work runs (progress).</param>
+        public T Run<T>(Func<CancellationToken, Task<T>> work, Action<string> writeVerbose, CancellationToken cancellationToken, Action tick = null)
         {
             // Started on the pipeline thread, not through Task.Run: the synchronous part (building the request)
             // is short and the core awaits with ConfigureAwait(false), so this saves a thread-pool hop per call,
@@ -33,9 +36,24 @@ namespace Saleschat.Mtls.Pipeline
             }
 
             task.ContinueWith(_ => _lines.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            foreach (string line in _lines.GetConsumingEnumerable())
+            if (tick == null)
             {
-                writeVerbose(line);
+                foreach (string line in _lines.GetConsumingEnumerable())
+                {
+                    writeVerbose(line);
+                }
+            }
+            else
+            {
+                while (!_lines.IsCompleted)
+                {
+                    if (_lines.TryTake(out string line, TickInterval))
+                    {
+                        writeVerbose(line);
+                    }
+
+                    tick();
+                }
             }
 
             return task.GetAwaiter().GetResult();

@@ -9,11 +9,22 @@ internal sealed class CommandLine
         "usage: Saleschat.Emulator [--api-key KEY] [--org ORG]... [--refusal TlsAlert|CloseAfterHandshake|Http403|NginxPage]\n" +
         "                          [--upload cert.pem]... [--ca-out path] [--ignore-stdin]\n" +
         "                          [--protocols Http1|Http2|Http1AndHttp2]\n" +
+        "  --api-key    the only API key accepted as Authorization: Bearer <key> (default test-api-key).\n" +
+        "  --org        an org id the key may use, repeatable (default org-1 alone); others answer 403 4030001.\n" +
+        "  --upload     a client certificate (PEM) registered from the start; later ones are registered with\n" +
+        "               POST <controlUri>/certificates, body the PEM (Content-Type application/x-pem-file):\n" +
+        "               the web app's Settings > mTLS > Upload Certificate. DELETE <controlUri>/certificates forgets them.\n" +
+        "  --ca-out     writes the CA of the emulator's server certificate there (for -ServerCertificateAuthority).\n" +
+        "  --ignore-stdin  keep running when stdin closes. Without it the emulator stops when stdin ends, so in the\n" +
+        "               background (cmd &, nohup, a job with stdin from /dev/null) it exits at once: add --ignore-stdin\n" +
+        "               there, and stop it with SIGTERM.\n" +
         "  --protocols  the HTTP versions offered through ALPN on the mTLS port (default Http1AndHttp2);\n" +
         "               Http1 is an edge without h2, as many proxies and load balancers are.\n" +
         "  --refusal    how an unregistered client certificate is refused: a TLS alert (default), a close right after the\n" +
         "               handshake, 403 with code 4030002, or nginx's 400 page \"The SSL certificate error\".\n" +
-        "Prints one JSON line {\"baseUri\",\"controlUri\",\"caPem\"} and runs until stdin closes or SIGTERM/Ctrl+C.\n" +
+        "Prints one JSON line {\"baseUri\",\"controlUri\",\"caPem\"} (the mTLS address, the plain-HTTP control address\n" +
+        "  on 127.0.0.1, the --ca-out path) and runs until stdin closes (unless --ignore-stdin) or SIGTERM/Ctrl+C.\n" +
+        "The hello call: GET <baseUri>/v4/orgs/<org>/mtls/hello with a registered client certificate.\n" +
         "Fault routes (behind the API key): /__faults/status/{code}?times=&key=&retryAfter=, /__faults/slow?ms=,\n" +
         "  /__faults/drop?times=, /__faults/large?bytes=, /__faults/echo, /__faults/text,\n" +
         "  /__faults/json?bytes= (a JSON array at least that long), /__faults/endless?type=json|octet (a body with no end),\n" +

@@ -25,6 +25,9 @@ namespace Saleschat.Mtls.Http.Request
         /// <summary>Replace an existing <see cref="OutFile"/> (-Force); without it an existing file is never touched.</summary>
         public bool ReplaceOutFile { get; set; }
 
+        /// <summary>Where a download to <see cref="OutFile"/> reports its bytes, when someone shows them; null otherwise.</summary>
+        public DownloadProgress Progress { get; set; }
+
         /// <summary>
         /// The most body bytes (after decompression) accepted: held in memory, or written to <see cref="OutFile"/>.
         /// A hostile or broken server must not be able to take all memory or disk.

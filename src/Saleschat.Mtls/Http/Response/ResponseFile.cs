@@ -69,7 +69,8 @@ namespace Saleschat.Mtls.Http.Response
         /// <summary>Copies the body into the part; network failures pass through as they are, file failures become FileWriteFailed.</summary>
         /// <param name="describe">The answer, e.g. "POST https://host/x answered 200 OK", for the error message.</param>
         /// <param name="carriedOut">The request changed something on the server (not idempotent): say so if saving fails.</param>
-        public async Task WriteAsync(ResponseBody body, string describe, bool carriedOut, CancellationToken token)
+        /// <param name="progress">Told the bytes of each chunk written, when a caller shows progress.</param>
+        public async Task WriteAsync(ResponseBody body, string describe, bool carriedOut, CancellationToken token, DownloadProgress progress = null)
         {
             var buffer = new byte[BufferSize];
             while (true)
@@ -81,6 +82,7 @@ namespace Saleschat.Mtls.Http.Response
                 }
 
                 await Save(() => _file.WriteAsync(buffer, 0, n, token), describe, carriedOut).ConfigureAwait(false);
+                progress?.Add(n);
             }
 
             await Save(async () =>
