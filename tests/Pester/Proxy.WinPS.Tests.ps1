@@ -38,7 +38,7 @@ Describe 'New-SaleschatSession proxy parameters' -Tag 'CI', 'WinPS' {
     }
 
     It 'shows the proxy without the user and password in its address' {
-        $session = New-SaleschatSession -BaseUri $baseUri -Certificate $certificate -NoDefault -Proxy "http://alice:$password@proxy.example:3128/"
+        $session = New-SaleschatSession -BaseUri $baseUri -OrgId org-1 -Certificate $certificate -NoDefault -Proxy "http://alice:$password@proxy.example:3128/"
         try {
             $session.Proxy | Should -BeExactly 'http://proxy.example:3128/ (-Proxy)'
             $shown = ($session | Out-String -Width 200) + ($session | Format-List * -Force | Out-String -Width 200)
@@ -49,7 +49,7 @@ Describe 'New-SaleschatSession proxy parameters' -Tag 'CI', 'WinPS' {
     }
 
     It 'shows "direct (-NoProxy)" for -NoProxy, in a view 80 columns wide' {
-        $session = New-SaleschatSession -BaseUri $baseUri -Certificate $certificate -NoDefault -NoProxy
+        $session = New-SaleschatSession -BaseUri $baseUri -OrgId org-1 -Certificate $certificate -NoDefault -NoProxy
         try {
             ($session | Out-String -Width 80) | Should -BeLike '*Proxy*: direct (-NoProxy)*'
         }
@@ -57,7 +57,7 @@ Describe 'New-SaleschatSession proxy parameters' -Tag 'CI', 'WinPS' {
     }
 
     It 'keeps -ProxyCredential out of the session and its view' {
-        $session = New-SaleschatSession -BaseUri $baseUri -Certificate $certificate -NoDefault -Proxy 'http://proxy.example:3128' -ProxyCredential $credential
+        $session = New-SaleschatSession -BaseUri $baseUri -OrgId org-1 -Certificate $certificate -NoDefault -Proxy 'http://proxy.example:3128' -ProxyCredential $credential
         try {
             $session.Proxy | Should -BeExactly 'http://proxy.example:3128/ (-Proxy)'
             ($session | Format-List * -Force | Out-String -Width 200) + $session.ToString() | Should -Not -BeLike "*$password*"
