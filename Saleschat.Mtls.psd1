@@ -27,6 +27,7 @@
         'Invoke-SaleschatMtlsRequest'
         'Start-SaleschatCertificateRotation'
         'Complete-SaleschatCertificateRotation'
+        'Invoke-SaleschatCertificateMaintenance'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -115,6 +115,11 @@ namespace Saleschat.Mtls.Cmdlets
                 };
 
                 SaleschatSession session = SaleschatSession.Create(settings);
+                if (ParameterSetName == FilesSet && KeyPath != null)
+                {
+                    // A pair of files can be promoted by another process (a scheduled maintenance run): follow it.
+                    session.FollowFiles(ResolvePath(CertificatePath), ResolvePath(KeyPath), KeyPassword);
+                }
                 WarnAboutExpiry(session);
                 if (!session.HasApiKey)
                 {

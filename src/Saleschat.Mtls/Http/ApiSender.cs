@@ -37,8 +37,10 @@ namespace Saleschat.Mtls.Http
         public async Task<ApiResponse> SendAsync(ApiRequest request, Action<string> log, CancellationToken cancellationToken)
         {
             var total = Stopwatch.StartNew();
+            bool followedRefusal = false;
             for (int attempt = 1; ; attempt++)
             {
+                _transports.Follow(log, refused: false);
                 var stopwatch = Stopwatch.StartNew();
                 using (var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
@@ -53,6 +55,16 @@ namespace Saleschat.Mtls.Http
                         if (response.IsSuccess)
                         {
                             return response;
+                        }
+
+                        // An edge's refusal page (nginx 400/495/496, a 403): a pair promoted on disk meanwhile is tried once.
+                        if (!followedRefusal && response.StatusCode >= 400 && ResponseRefusal.Of(response) == RefusalKind.ClientCertificate)
+                        {
+                            followedRefusal = true;
+                            if (_transports.Follow(log, refused: true))
+                            {
+                                continue;
+                            }
                         }
 
                         wait = request.Retry.AfterStatus(attempt, request.Method, response.StatusCode, response.RetryAfter);
@@ -80,6 +92,17 @@ namespace Saleschat.Mtls.Http
                         // The platform's own words go to the verbose stream only; the error message stays one plain line.
                         log?.Invoke($"{request.Method} {request.Uri} failed after {stopwatch.ElapsedMilliseconds} ms: {failure} (attempt {attempt}): {OneLine(FailureClassifier.InnermostMessage(ex))}");
                         wait = request.Retry.AfterFailure(attempt, request.Method, failure);
+                        if (!followedRefusal && (failure == FailureKind.ClientCertificateRefused || failure == FailureKind.ConnectionClosed))
+                        {
+                            // Refused (the old certificate removed from Saleschat?): a pair promoted on disk meanwhile is
+                            // tried at once; the server never processed a request whose handshake it refused.
+                            followedRefusal = true;
+                            if (_transports.Follow(log, refused: true))
+                            {
+                                wait = TimeSpan.Zero;
+                            }
+                        }
+
                         if (wait == null)
                         {
                             throw Failed(failure, request, ex, timedOut, attempt);

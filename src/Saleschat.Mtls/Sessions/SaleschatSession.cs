@@ -25,6 +25,9 @@ namespace Saleschat.Mtls
         private MtlsState _state;
         private volatile bool _closed;
 
+        // Set only for a session made from certificate and key files: it follows a pair promoted by another process.
+        private CertificateFileFollower _follower;
+
         private SaleschatSession(SessionSettings settings, Uri baseUri)
         {
             _settings = settings.WithCertificate(settings.Certificate);
@@ -70,6 +73,16 @@ namespace Saleschat.Mtls
 
         /// <summary>The sender for API calls and the hello call: the current certificate's pool and the API key.</summary>
         internal ApiSender Sender => _sender;
+
+        /// <summary>
+        /// True for a session made from certificate and key files: it switches to the pair on disk when another process
+        /// promotes a new one. A session made from a certificate object, the store, PEM text or environment variables
+        /// cannot follow files.
+        /// </summary>
+        public bool FollowsCertificateFiles => _follower != null;
+
+        /// <summary>The certificate file the session follows, or null (see <see cref="FollowsCertificateFiles"/>).</summary>
+        public string CertificatePath => _follower?.CertificatePath;
 
         /// <summary>False once the session was closed (Remove-Module, Import-Module -Force or Dispose).</summary>
         public bool IsOpen => !_closed;
@@ -129,6 +142,25 @@ namespace Saleschat.Mtls
             transport.ReleaseCertificateWhenDisposed(certificate);
             MtlsState old = System.Threading.Interlocked.Exchange(ref _state, new MtlsState(certificate, transport));
             old.Transport.Retire();
+        }
+
+        /// <summary>Follows the pair in these files from now on (New-SaleschatSession -CertificatePath -KeyPath).</summary>
+        internal void FollowFiles(string certificatePath, string keyPath, SecureString password) =>
+            _follower = new CertificateFileFollower(certificatePath, keyPath, password);
+
+        bool ITransportSource.Follow(Action<string> log, bool refused)
+        {
+            X509Certificate2 promoted = _follower?.Changed(Thumbprint, refused, log);
+            if (promoted == null || _closed)
+            {
+                promoted?.Dispose();
+                return false;
+            }
+
+            string old = Thumbprint;
+            SwitchCertificate(promoted);
+            log?.Invoke($"'{_follower.CertificatePath}' now holds {promoted.Thumbprint} (expires {promoted.NotAfter.ToUniversalTime():u}): this session switched to it from {old}{(refused ? " after the server refused the old one" : string.Empty)}; calls already running finish with the old one.");
+            return true;
         }
 
         MtlsTransport ITransportSource.Acquire()
