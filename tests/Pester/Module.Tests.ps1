@@ -6,7 +6,7 @@ BeforeAll {
     Import-TestedModule
     $cmdlets = @(Get-Command -Module Saleschat.Mtls)
     $writers = 'New-SaleschatClientKey', 'New-SaleschatClientCertificate', 'Export-SaleschatClientCertificate',
-        'Start-SaleschatCertificateRotation', 'Complete-SaleschatCertificateRotation'
+        'Start-SaleschatCertificateRotation', 'Complete-SaleschatCertificateRotation', 'Invoke-SaleschatCertificateMaintenance'
 
     function Get-Completion([string] $Line) {
         @([System.Management.Automation.CommandCompletion]::CompleteInput($Line, $Line.Length, $null).CompletionMatches.CompletionText)
@@ -14,8 +14,8 @@ BeforeAll {
 }
 
 Describe 'PowerShell conventions, over every exported cmdlet' -Tag 'CI', 'WinPS' {
-    It 'exports ten cmdlets, every verb approved' {
-        $cmdlets | Should -HaveCount 10
+    It 'exports eleven cmdlets, every verb approved' {
+        $cmdlets | Should -HaveCount 11
         $approved = (Get-Verb).Verb
         foreach ($c in $cmdlets) { $approved | Should -Contain $c.Verb -Because $c.Name }
     }
@@ -37,7 +37,7 @@ Describe 'PowerShell conventions, over every exported cmdlet' -Tag 'CI', 'WinPS'
     It '<Name> supports -WhatIf and -Confirm exactly when it writes' -ForEach @(
         'New-SaleschatClientKey', 'New-SaleschatClientCertificate', 'Get-SaleschatClientCertificate', 'Export-SaleschatClientCertificate',
         'Test-SaleschatClientCertificate', 'New-SaleschatSession', 'Test-SaleschatMtls', 'Invoke-SaleschatMtlsRequest',
-        'Start-SaleschatCertificateRotation', 'Complete-SaleschatCertificateRotation' | ForEach-Object { @{ Name = $_ } }
+        'Start-SaleschatCertificateRotation', 'Complete-SaleschatCertificateRotation', 'Invoke-SaleschatCertificateMaintenance' | ForEach-Object { @{ Name = $_ } }
     ) {
         $c = Get-Command $Name
         $c.Parameters.ContainsKey('WhatIf') | Should -Be ($writers -contains $Name)

@@ -12,7 +12,7 @@ namespace Saleschat.Mtls.Cmdlets
     /// with -AsJson, one JSON line); when a person must act, the PEM and the next command also go to the host as
     /// plain lines, as Write-Host writes them, so they can be copied whole from an 80-column log.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "SaleschatCertificateMaintenance")]
+    [Cmdlet(VerbsLifecycle.Invoke, "SaleschatCertificateMaintenance", SupportsShouldProcess = true)]
     [OutputType(typeof(CertificateMaintenanceResult), typeof(string))]
     public sealed class InvokeSaleschatCertificateMaintenanceCommand : RotationCmdlet
     {
@@ -34,6 +34,11 @@ namespace Saleschat.Mtls.Cmdlets
             {
                 Keys.PrivateKeyPem.ThrowIfEmpty(KeyPassword, "-KeyPassword");
                 RotationPaths paths = ResolvePaths();
+                if (!ShouldProcess(paths.CertificatePath, $"One maintenance step: start a rotation {RenewBeforeDays} days before expiry (writing '{paths.NextCertificatePath}' and its key), or prove and promote a waiting next pair"))
+                {
+                    return;
+                }
+
                 SaleschatSession session = Session ?? DefaultSession.Current;
                 Func<X509Certificate2, MtlsTestResult> prove = null;
                 if (session != null)

@@ -19,8 +19,8 @@ namespace Saleschat.Mtls.Rotation
     /// </summary>
     public sealed class CertificateMaintenance
     {
-        /// <summary>Long enough for a lock released as this run starts, short enough that an overlapping run reports at once.</summary>
-        public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(1);
+        /// <summary>No wait: an overlapping run (cron started the next one while the last still works) reports "locked" at once.</summary>
+        public static readonly TimeSpan LockWait = TimeSpan.Zero;
 
         /// <summary>The default renewal window: a year's certificate is renewed a month before it expires.</summary>
         public const int DefaultRenewBeforeDays = 30;
