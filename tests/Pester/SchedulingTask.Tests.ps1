@@ -14,7 +14,7 @@ Describe 'examples/scheduling/Register-SaleschatMaintenanceTask.ps1' -Tag 'CI', 
         $tokens = $null; $errors = $null
         $ast = [Management.Automation.Language.Parser]::ParseFile($recipe, [ref] $tokens, [ref] $errors)
         @($errors) | Should -HaveCount 0
-        $binding = $ast.ParamBlock.Parent.Attributes | Where-Object { $_.TypeName.Name -eq 'CmdletBinding' }
+        $binding = $ast.ParamBlock.Attributes | Where-Object { $_.TypeName.Name -eq 'CmdletBinding' }
         ($binding.NamedArguments | Where-Object { $_.ArgumentName -eq 'SupportsShouldProcess' }) | Should -Not -BeNullOrEmpty
         $default = ($ast.ParamBlock.Parameters | Where-Object { $_.Name.VariablePath.UserPath -eq 'ScriptPath' }).DefaultValue.Extent.Text
         $default | Should -Match 'Watch-SaleschatCertificateExpiry\.ps1'
