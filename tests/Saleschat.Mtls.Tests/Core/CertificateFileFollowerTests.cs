@@ -62,10 +62,13 @@ public sealed class CertificateFileFollowerTests : IDisposable
     public void Between_looks_nothing_is_read_unless_forced()
     {
         string current = Thumbprint(_crt);
+        string nextCrt = _folder.File("client.next.crt"), nextKey = _folder.File("client.next.key");
+        WritePair(nextCrt, nextKey);
         var follower = new CertificateFileFollower(_crt, _key, null);
-        WritePair(_crt, _key);
+        File.Copy(nextKey, _key, overwrite: true);
+        File.Copy(nextCrt, _crt, overwrite: true);
 
-        Assert.Null(follower.Changed(current, force: false, null)); // within the interval after creation
+        Assert.Null(follower.Changed(current, force: false, null)); // within the interval (3 s) after creation
         using X509Certificate2? forced = follower.Changed(current, force: true, null);
         Assert.NotNull(forced);
     }
