@@ -1,4 +1,4 @@
-# The benchmark runs where users run (issue 12): `build.ps1 -Task Bench -Quick` starts the pinned pwsh for every
+# The benchmark runs where users run: `build.ps1 -Task Bench -Quick` starts the pinned pwsh for every
 # contender against the emulator and nginx and prints every row and every target. This runs the same program with
 # tiny counts and checks that nothing is missing; no number is asserted (a quick run's numbers mean nothing).
 BeforeAll {

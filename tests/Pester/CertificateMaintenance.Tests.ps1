@@ -199,7 +199,8 @@ if ('$Step' -eq 'start') { [IO.File]::WriteAllText('$marker', 'start') }
 "@
         try {
             Wait-Until -TimeoutSec 120 -Because "the run to reach '$Step'" -Condition { [IO.File]::Exists($marker) -or $child.Process.HasExited }
-            $child.Process.HasExited | Should -BeFalse -Because ($child.StdOut.Result + $child.StdErr.Result)
+            # (Its output is read only once it has exited: reading it earlier would wait for the exit.)
+            if ($child.Process.HasExited) { throw "The run ended before '$Step': $($child.StdOut.Result) $($child.StdErr.Result)" }
             if ($Step -eq 'start') {
                 # Killed while it holds the lock: generating the 4096-bit next key (or, at worst, just after).
                 Wait-Until -TimeoutSec 60 -Because 'the run to hold the lock' -Condition {

@@ -1,4 +1,4 @@
-# Diagnosis that is right on the edges Saleschat-like hosts really run (issue 11): Debian's nginx and haproxy, started
+# Diagnosis that is right on the edges Saleschat-like hosts really run: Debian's nginx and haproxy, started
 # from tests/Edges/ with the allowed set = the uploaded certificates as trust anchors. Every case runs on every edge,
 # with several fresh sessions (TLS 1.3 refuses late, so what a client sees is a race), and curl must agree.
 BeforeDiscovery {

@@ -1,4 +1,4 @@
-# An expired certificate behaves the same in every cmdlet that loads one (issue 11): a warning plus the object, so it
+# An expired certificate behaves the same in every cmdlet that loads one: a warning plus the object, so it
 # can be tested, inspected and rotated; Test-SaleschatClientCertificate checks files directly, expired ones included.
 BeforeAll {
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force

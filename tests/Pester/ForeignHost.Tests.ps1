@@ -1,4 +1,4 @@
-# The API key and the client certificate go only to the session's host (issue 9, critical): every path a user
+# The API key and the client certificate go only to the session's host: every path a user
 # or a script can pass is resolved, then the final URI is checked before any connection is made.
 BeforeAll {
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force

@@ -1,4 +1,4 @@
-# Files as users expect, and input the module refuses before it touches a file (issue 9, files and input):
+# Files as users expect, and input the module refuses before it touches a file:
 # modes whatever the umask, modes kept on -Force, temporary files of a killed writer swept, only regular files
 # of sane size read, NUL paths, empty passwords, control and bidi characters in subjects, literal RDN encodings,
 # a certificate never written over its key, and the messages that used to say the wrong thing.

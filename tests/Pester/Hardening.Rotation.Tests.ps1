@@ -1,4 +1,4 @@
-# Rotation trusts only files it can vouch for (issue 9): a next key, certificate or journal planted by another user
+# Rotation trusts only files it can vouch for: a next key, certificate or journal planted by another user
 # (or left readable or writable by others) is refused by name; a journal never skips the proof; one Start or
 # Complete at a time per pair; a pair half-promoted by a kill is finished without a session; a single PEM file
 # holding certificate and key is refused up front with the commands that split it.

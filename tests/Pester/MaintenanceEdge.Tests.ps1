@@ -34,7 +34,7 @@ Import-Module '$manifest'
 [IO.File]::WriteAllText('$ready', '')
 `$deadline = [DateTime]::UtcNow.AddSeconds(45)
 `$counts = 1..4 | ForEach-Object -ThrottleLimit 4 -Parallel {
-    Import-Module `$using:manifest
+    Import-Module '$manifest'
     `$ok = 0; `$failed = 0; `$errors = [Collections.Generic.List[string]]::new()
     while ([DateTime]::UtcNow -lt `$using:deadline -and (`$ok + `$failed) -lt 20000) {
         try { `$null = Invoke-SaleschatMtlsRequest -Session `$using:session -Path '/v4/orgs/{orgId}/mtls/hello' -ErrorAction Stop; `$ok++ }

@@ -1,4 +1,4 @@
-# nginx's 400 page as a refusal, fast, on the emulator's fourth refusal mode (issue 11); the real nginx runs in
+# nginx's 400 page as a refusal, fast, on the emulator's fourth refusal mode; the real nginx runs in
 # Edges.Tests.ps1 (tag Edge).
 BeforeAll {
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force

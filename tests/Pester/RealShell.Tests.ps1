@@ -1,4 +1,4 @@
-# What the real shell shows and the in-process host hid (issue 10): default views at the widths terminals have,
+# What the real shell shows and the in-process host hid: default views at the widths terminals have,
 # relative paths resolved against $PWD (PowerShell drives included), nothing that prompts, the User-Agent sent,
 # and only the key sizes Saleschat accepts.
 BeforeAll {

@@ -1,5 +1,5 @@
 # -Thumbprint takes the SHA-1 thumbprint Windows shows (40 hex digits) and the SHA-256 one newer tools show (64):
-# X509FindType.FindByThumbprint knows only SHA-1, so a SHA-256 thumbprint used to be "not found" (issue 13, item 14).
+# X509FindType.FindByThumbprint knows only SHA-1, so a SHA-256 thumbprint used to be "not found".
 # Parses in Windows PowerShell 5.1 (tag WinPS): no PowerShell-7-only syntax.
 
 BeforeAll {

@@ -1,4 +1,4 @@
-# Windows and Windows PowerShell 5.1 behaviour (issue 13) that only a Windows runner can show: owner-only ACLs on key
+# Windows and Windows PowerShell 5.1 behaviour that only a Windows runner can show: owner-only ACLs on key
 # files, long paths, the CNG key provider of imported keys, and the .NET Framework HTTP stack (the process-wide
 # certificate callback, Expect: 100-continue, failures named by status). Tests tagged 'WinPS' are meant to run in
 # Windows PowerShell 5.1 as well; the HTTP ones need no Windows and run on every platform.

@@ -19,7 +19,7 @@ namespace Saleschat.Mtls.Certificates
     /// key for client TLS, and the PKCS#12 round trip cost about 100 ms per session plus about 0.2 s of BouncyCastle JIT
     /// in a fresh process (measured by build.ps1 -Task Bench, "module: New-SaleschatSession"). Everywhere else the key
     /// goes through <see cref="Pkcs12Bridge"/>: Windows' SChannel refuses the ephemeral key CopyWithPrivateKey makes
-    /// ("No credentials are available in the security package": dotnet/runtime#23749, #74093; PITFALLS.md), and macOS is
+    /// ("No credentials are available in the security package": dotnet/runtime#23749, #74093), and macOS is
     /// kept on the path its keychain-backed TLS was proven with.
     /// </remarks>
     public static class CertificateKeyJoin

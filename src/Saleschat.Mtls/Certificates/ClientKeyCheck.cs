@@ -1,6 +1,7 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Http.Failures;
 using Saleschat.Mtls.Http;
 
 namespace Saleschat.Mtls.Certificates

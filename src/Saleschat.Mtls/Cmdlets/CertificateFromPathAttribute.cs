@@ -9,7 +9,7 @@ namespace Saleschat.Mtls.Cmdlets
     /// Lets a certificate parameter take a file path (PEM or DER, relative to $PWD, PowerShell drives and ~
     /// included) as well as a certificate. Without it PowerShell converts a string through the
     /// X509Certificate2(string) constructor, which resolves a relative path against the process's directory,
-    /// not $PWD (shared/PITFALLS.md, "Relative paths and the process directory").
+    /// not $PWD (PowerShell's location is not the process's current directory, which .NET file APIs use).
     /// </summary>
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class CertificateFromPathAttribute : ArgumentTransformationAttribute

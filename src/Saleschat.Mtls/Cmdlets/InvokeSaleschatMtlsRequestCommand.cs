@@ -1,14 +1,18 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
+using System.Collections;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Request;
+using Saleschat.Mtls.Http.Response;
 using Saleschat.Mtls.Http;
 using Saleschat.Mtls.Json;
+using Saleschat.Mtls.Pipeline;
 
 namespace Saleschat.Mtls.Cmdlets
 {
@@ -122,7 +126,7 @@ namespace Saleschat.Mtls.Cmdlets
                 {
                     ApiRequest request = BuildRequest();
                     // As in RunAsync: no log lines are built for a window nobody reads with -Verbose.
-                    ready = UntilStopped(() => _window.Submit((log, token) => SendAndReadAsync(request, IsVerbose ? log : null, token)));
+                    ready = UntilStopped(() => _window.Submit((log, token) => SendAndReadAsync(_sender, request, IsVerbose ? log : null, token)));
                 });
                 WriteOutcomes(ready);
                 return;
@@ -131,8 +135,7 @@ namespace Saleschat.Mtls.Cmdlets
             RunForItem(() =>
             {
                 ApiRequest request = BuildRequest();
-                // One at a time: a JSON array's items are built as they are written (ApiAnswer.ReadStreamed).
-                WriteResult(ApiAnswer.ReadStreamed(RunAsync((log, token) => _sender.SendAsync(request, log, token))));
+                WriteResult(ReadAnswer(RunAsync((log, token) => _sender.SendAsync(request, log, token))));
             });
         }
 
@@ -144,15 +147,19 @@ namespace Saleschat.Mtls.Cmdlets
             }
         }
 
-        private async Task<ApiAnswer> SendAndReadAsync(ApiRequest request, Action<string> log, CancellationToken token) =>
-            ApiAnswer.Read(await _sender.SendAsync(request, log, token).ConfigureAwait(false));
+        private static async Task<ApiAnswer> SendAndReadAsync(ApiSender sender, ApiRequest request, Action<string> log, CancellationToken token) =>
+            ReadAnswer(await sender.SendAsync(request, log, token).ConfigureAwait(false));
+
+        // The one rule for every send path (plain, -Verbose, -ThrottleLimit): a large JSON array's items are built as
+        // they are written, anything else is read at once (ApiAnswer.ReadStreamed decides).
+        private static ApiAnswer ReadAnswer(ApiResponse response) => ApiAnswer.ReadStreamed(response);
 
         private void WriteResult(ApiAnswer answer)
         {
             if (!answer.Response.IsSuccess)
             {
                 // Through a refusing edge the error names the cause (certificate refused or expired, key rejected).
-                WriteError(ToApiErrorRecord(ApiError.From(answer.Response, _session.NotAfter)));
+                WriteError(ToApiErrorRecord(ApiError.From(answer.Response, _session.NotAfter, _session.HasApiKey)));
                 return;
             }
 

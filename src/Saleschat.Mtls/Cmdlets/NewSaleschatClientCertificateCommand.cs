@@ -91,7 +91,7 @@ namespace Saleschat.Mtls.Cmdlets
                 X509Certificate2 certificate = ClientCertificateFactory.Create(key, subject, ValidityDays, path, Force);
                 if (path != null)
                 {
-                    WriteVerbose($"Wrote the public certificate PEM to '{path}'. Upload it in Saleschat: Settings > mTLS > Upload Certificate.");
+                    WriteVerbose($"Wrote the public certificate PEM to '{path}'. " + Messages.UploadCertificate("it") + ".");
                 }
 
                 WriteCertificate(certificate);

@@ -15,7 +15,7 @@ namespace Saleschat.Mtls.Cmdlets
         public string Path { get; set; }
 
         [Parameter]
-        // Saleschat asks for RSA 2048 or 4096 (SPEC.md); 3072 would pass OpenSSL but not their requirement.
+        // Saleschat asks for RSA 2048 or 4096; 3072 would pass OpenSSL but not their requirement.
         [ValidateSet("2048", "4096")]
         public int KeySize { get; set; } = 2048;
 

@@ -1,8 +1,9 @@
-using System;
 using System.Management.Automation;
-using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Security;
+using System;
 using Saleschat.Mtls.Certificates;
+using Saleschat.Mtls.Http.Transport;
 using Saleschat.Mtls.Secrets;
 using Saleschat.Mtls.Sessions;
 
@@ -111,7 +112,7 @@ namespace Saleschat.Mtls.Cmdlets
                     MaximumRetryCount = MaximumRetryCount,
                     RetryIntervalSec = RetryIntervalSec,
                     ExpiryWarningDays = ExpiryWarningDays,
-                    UserAgent = Http.UserAgent.For(PowerShellVersion()),
+                    UserAgent = Http.Transport.UserAgent.For(PowerShellVersion()),
                 };
 
                 SaleschatSession session = SaleschatSession.Create(settings);

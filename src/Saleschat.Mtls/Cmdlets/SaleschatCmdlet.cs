@@ -1,11 +1,12 @@
-using System;
 using System.IO;
 using System.Management.Automation;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Threading;
+using System.Security.Cryptography;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Pipeline;
 using Saleschat.Mtls.Sessions;
 
 namespace Saleschat.Mtls.Cmdlets
@@ -126,7 +127,7 @@ namespace Saleschat.Mtls.Cmdlets
                 && File.Exists(new Rotation.RotationPaths(certificatePath, keyPath).JournalPath))
             {
                 throw new SaleschatException(ErrorIds.CertificateKeyMismatch, ex.Kind,
-                    ex.Message + $" A certificate rotation of this pair was interrupted: run Complete-SaleschatCertificateRotation -CertificatePath '{certificatePath}' -KeyPath '{keyPath}' to finish it (it needs no session).",
+                    ex.Message + " " + Messages.RotationInterrupted(certificatePath, keyPath),
                     ex.Target, ex);
             }
         }

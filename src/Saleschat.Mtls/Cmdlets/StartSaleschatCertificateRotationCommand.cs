@@ -19,16 +19,13 @@ namespace Saleschat.Mtls.Cmdlets
             RunTerminating(() =>
             {
                 Keys.PrivateKeyPem.ThrowIfEmpty(KeyPassword, "-KeyPassword");
-                RotationPaths paths = ResolvePaths();
-                RotationService.RefuseCombinedPem(paths);
-                if (!ShouldProcess(paths.NextKeyPath, $"Make the next key and certificate beside '{paths.CertificatePath}' (or return the pending ones)"))
+                CertificateRotation rotation = new RotationService().Start(ResolvePaths(), KeyPassword, KeySize == 0 ? (int?)null : KeySize, ValidityDays,
+                    new RotationSteps { Confirm = ShouldProcess });
+                if (rotation != null)
                 {
-                    return;
+                    WriteVerbose(rotation.NextStep);
+                    WriteObject(rotation);
                 }
-
-                CertificateRotation rotation = new RotationService().Start(paths, KeyPassword, KeySize == 0 ? (int?)null : KeySize, ValidityDays);
-                WriteVerbose(rotation.NextStep);
-                WriteObject(rotation);
             });
         }
     }

@@ -1,8 +1,9 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Management.Automation;
+using System.Collections;
 using System.Management.Automation.Language;
+using System.Management.Automation;
+using System;
+using Saleschat.Mtls.Http.Request;
 using Saleschat.Mtls.Http;
 
 namespace Saleschat.Mtls.Completion

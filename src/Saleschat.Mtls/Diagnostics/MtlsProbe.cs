@@ -1,9 +1,12 @@
-using System;
 using System.Diagnostics;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
 using Saleschat.Mtls.Certificates;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Request;
+using Saleschat.Mtls.Http.Response;
 using Saleschat.Mtls.Http;
 
 namespace Saleschat.Mtls.Diagnostics
@@ -61,7 +64,7 @@ namespace Saleschat.Mtls.Diagnostics
             }
             catch (TransportException ex)
             {
-                return FromFailure(result, ex, certificate);
+                return FromFailure(result, ex, certificate, session.HasApiKey);
             }
             catch (SaleschatException ex)
             {
@@ -81,19 +84,10 @@ namespace Saleschat.Mtls.Diagnostics
             }
 
             ApiError error = ApiError.From(response);
-            switch (ResponseRefusal.Of(response, error.SaleschatCode))
+            CredentialRefusal refusal = CredentialRefusal.OfAnswer(response, error.SaleschatCode, notAfter);
+            if (refusal != null)
             {
-                case RefusalKind.Organization:
-                    return Diagnose(result, MtlsDiagnosis.WrongOrganization,
-                        $"The server accepted the certificate but refused the org in {result.Uri.AbsolutePath} ({error.SaleschatCode} {error.SaleschatMessage}). Check -OrgId: the certificate must be uploaded in that org's Settings > mTLS.");
-                case RefusalKind.ApiKey:
-                    return Diagnose(result, MtlsDiagnosis.ApiKeyRejected, hasApiKey
-                        ? $"The server accepted the client certificate but rejected the API key (HTTP {response.StatusCode}). Check -ApiKey (or SALESCHAT_API_KEY) for this environment and org, then test again."
-                        : $"The server accepted the client certificate but wants an API key (HTTP {response.StatusCode}). Give the session one with -ApiKey (or SALESCHAT_API_KEY), then test again.");
-                case RefusalKind.ClientCertificate:
-                    string page = ResponseRefusal.NginxPageTitle(response.Body);
-                    string said = page != null ? $"HTTP {response.StatusCode} '{page}'" : $"HTTP {response.StatusCode}";
-                    return ExpiredNow(notAfter) ? Expired(result, notAfter, said) : Refused(result, said);
+                return Diagnose(result, refusal.Verdict, refusal.Message(null, result.Uri, notAfter, hasApiKey, error.SaleschatCode, error.SaleschatMessage));
             }
 
             if (response.StatusCode == 404)
@@ -106,23 +100,24 @@ namespace Saleschat.Mtls.Diagnostics
                 $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, keepLines: false)}. Is -BaseUri Saleschat's mTLS host?");
         }
 
-        private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+        private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, bool hasApiKey)
         {
+            // One hello on a fresh connection: a close right after the handshake is the edge refusing.
+            CredentialRefusal refusal = CredentialRefusal.OfFailure(ex, ex.Failure, certificate.NotAfter, closedIsRefusal: true);
+            if (refusal != null)
+            {
+                return Diagnose(result, refusal.Verdict, refusal.Message(null, result.Uri, certificate.NotAfter, hasApiKey));
+            }
+
             switch (ex.Failure)
             {
-                case FailureKind.ClientCertificateRefused:
-                case FailureKind.ConnectionClosed:
-                    string alert = FailureClassifier.AlertName(ex);
-                    string said = alert != null ? "TLS alert " + alert.Replace('_', ' ') : ex.Failure == FailureKind.ConnectionClosed ? "connection closed after the handshake" : "TLS refusal";
-                    return ExpiredNow(certificate.NotAfter) || alert == "certificate_expired" ? Expired(result, certificate.NotAfter, said) : Refused(result, said);
                 case FailureKind.ClientKeyUnusable:
                     return Diagnose(result, MtlsDiagnosis.NoPrivateKey, ex.Message);
                 case FailureKind.ServerCertificateUntrusted:
                     return Diagnose(result, MtlsDiagnosis.ServerCertificateUntrusted,
                         $"The server's certificate for {result.Uri.Host} is not trusted. For a private test host, pass its CA with -ServerCertificateAuthority; for Saleschat's own hosts, check the system's CA store and any TLS-inspecting proxy.");
                 case FailureKind.ServerNameMismatch:
-                    return Diagnose(result, MtlsDiagnosis.ServerNameMismatch,
-                        $"The server's certificate is not for the name {result.Uri.Host}. Check -BaseUri: use the host name the server's certificate was issued for.");
+                    return Diagnose(result, MtlsDiagnosis.ServerNameMismatch, Messages.ServerNameMismatch(null, result.Uri.Host));
                 case FailureKind.DnsFailure:
                     return Diagnose(result, MtlsDiagnosis.DnsFailure, ex.Message);
                 case FailureKind.ConnectionRefused:
@@ -133,17 +128,6 @@ namespace Saleschat.Mtls.Diagnostics
                     return Diagnose(result, MtlsDiagnosis.UnexpectedResponse, ex.Message);
             }
         }
-
-        private static MtlsTestResult Refused(MtlsTestResult result, string said) =>
-            Diagnose(result, MtlsDiagnosis.ClientCertificateRefused,
-                $"The server refused the client certificate ({said}). Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment ({result.Uri.Host}), then test again; UAT and Production keep separate lists." + TlsPlatform.ClientCertificateAdvice(null));
-
-        private static bool ExpiredNow(DateTime notAfter) => notAfter.ToUniversalTime() < DateTime.UtcNow;
-
-        private static MtlsTestResult Expired(MtlsTestResult result, DateTime notAfter, string said) =>
-            Diagnose(result, MtlsDiagnosis.ClientCertificateExpired, ExpiredNow(notAfter)
-                ? $"The server refused the client certificate, which expired on {notAfter.ToUniversalTime():u} ({said}). Make a new one, upload it, and rotate (Start-SaleschatCertificateRotation)."
-                : $"The server refused the client certificate as expired ({said}). Check this machine's clock and the certificate's dates, or make a new one and rotate (Start-SaleschatCertificateRotation).");
 
         private static MtlsTestResult Diagnose(MtlsTestResult result, MtlsDiagnosis diagnosis, string message)
         {

@@ -1,11 +1,16 @@
-using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Threading;
+using System.Net.Http;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
+using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Request;
+using Saleschat.Mtls.Http.Response;
+using Saleschat.Mtls.Http.Transport;
 
 namespace Saleschat.Mtls.Http
 {
@@ -23,6 +28,9 @@ namespace Saleschat.Mtls.Http
         private readonly ITransportSource _transports;
         private readonly string _authorization;
 
+        // Session-wide, like the sender: once the host asked for HTTP/1.1, every later request of the session uses it.
+        private readonly Http11Fallback _http11 = new Http11Fallback();
+
         /// <param name="transports">The session: each attempt takes its current pool, so a certificate switch never strands a call.</param>
         /// <param name="authorization">The whole Authorization value ("Bearer key"), built once per session, or null.</param>
         internal ApiSender(ITransportSource transports, string authorization)
@@ -38,6 +46,7 @@ namespace Saleschat.Mtls.Http
         {
             var total = Stopwatch.StartNew();
             bool followedRefusal = false;
+            bool resentOverHttp11 = false;
             for (int attempt = 1; ; attempt++)
             {
                 _transports.Follow(log, refused: false);
@@ -48,7 +57,7 @@ namespace Saleschat.Mtls.Http
                     TimeSpan? wait;
                     try
                     {
-                        ApiResponse response = await SendOnceAsync(request, attemptToken.Token).ConfigureAwait(false);
+                        ApiResponse response = await SendOnceAsync(request, resentOverHttp11 || _http11.IsRequired, attemptToken.Token).ConfigureAwait(false);
                         response.Attempts = attempt;
                         response.Elapsed = total.Elapsed;
                         log?.Invoke($"{request.Method} {request.Uri} -> {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, false)} ({response.HttpVersion}, {stopwatch.ElapsedMilliseconds} ms, attempt {attempt})");
@@ -84,6 +93,20 @@ namespace Saleschat.Mtls.Http
                     {
                         bool timedOut = attemptToken.IsCancellationRequested;
                         FailureKind failure = FailureClassifier.Classify(ex, timedOut);
+                        if (failure == FailureKind.Http11Required && !resentOverHttp11)
+                        {
+                            // Not processed by the server (RFC 9113 §8.1): sent again at once over HTTP/1.1, whatever the
+                            // method, as part of the same attempt; never more than once per request.
+                            resentOverHttp11 = true;
+                            if (_http11.Require())
+                            {
+                                log?.Invoke(Http11Fallback.Notice(request.Uri));
+                            }
+
+                            attempt--;
+                            continue;
+                        }
+
                         if (failure == FailureKind.ServerCertificateUntrusted && _transports.Current.ServerNameMismatched)
                         {
                             failure = FailureKind.ServerNameMismatch;
@@ -116,7 +139,7 @@ namespace Saleschat.Mtls.Http
             }
         }
 
-        private async Task<ApiResponse> SendOnceAsync(ApiRequest request, CancellationToken token)
+        private async Task<ApiResponse> SendOnceAsync(ApiRequest request, bool http11, CancellationToken token)
         {
             // The part file first: a folder that cannot be written costs no request.
             using (ResponseFile file = request.OutFile == null ? null : ResponseFile.Begin(request.OutFile, request.ReplaceOutFile))
@@ -125,7 +148,7 @@ namespace Saleschat.Mtls.Http
                 try
                 {
                     using (HttpRequestMessage message = BuildMessage(request))
-                    using (HttpResponseMessage response = await transport.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false))
+                    using (HttpResponseMessage response = await transport.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token, http11).ConfigureAwait(false))
                     {
                         var result = new ApiResponse
                         {
@@ -241,23 +264,17 @@ namespace Saleschat.Mtls.Http
 
         private TransportException Failed(FailureKind failure, ApiRequest request, Exception ex, bool timedOut, int attempt)
         {
-            if (failure == FailureKind.ClientCertificateRefused
-                && (_transports.Current.ClientCertificateNotAfter.ToUniversalTime() < DateTime.UtcNow || FailureClassifier.AlertName(ex) == "certificate_expired"))
+            // A TLS refusal is named by the same namer as an HTTP one, with the same words (CredentialRefusal).
+            DateTime notAfter = _transports.Current.ClientCertificateNotAfter;
+            CredentialRefusal refusal = CredentialRefusal.OfFailure(ex, failure, notAfter, closedIsRefusal: false);
+            if (refusal != null)
             {
-                string expired = _transports.Current.ClientCertificateNotAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture);
-                return new TransportException(Errors.ErrorIds.CertificateExpired, failure,
-                    $"{request.Method} {request.Uri}: the server refused the client certificate, which expired on {expired}{AlertText(ex)}. Make and upload a new one, then rotate to it (Start-SaleschatCertificateRotation).",
+                return new TransportException(refusal.ErrorId, failure,
+                    refusal.Message($"{request.Method} {request.Uri}", request.Uri, notAfter, hasApiKey: _authorization != null),
                     request.Uri, attempt, ex);
             }
 
             return new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, ex);
-        }
-
-        private static string AlertText(Exception ex)
-        {
-            string alert = FailureClassifier.AlertName(ex);
-            // "unknown ca", as OpenSSL and people write it; AlertName keeps RFC 8446's unknown_ca for code.
-            return alert == null ? string.Empty : $" (TLS alert {alert.Replace('_', ' ')})";
         }
 
         private static string OneLine(string text) => text.Replace("\r", " ").Replace("\n", " ");
@@ -276,13 +293,13 @@ namespace Saleschat.Mtls.Http
                 case FailureKind.ServerCertificateUntrusted:
                     return $"{target}: the server's certificate is not trusted. For a private test host, pass its CA with -ServerCertificateAuthority.";
                 case FailureKind.ServerNameMismatch:
-                    return $"{target}: the server's certificate is not for the name {request.Uri.Host}. Check -BaseUri: use the host name the server's certificate was issued for.";
-                case FailureKind.ClientCertificateRefused:
-                    return $"{target}: the server refused the client certificate{AlertText(ex)}. Upload it in Saleschat (Settings > mTLS > Upload Certificate) for this environment, then try again." + TlsPlatform.ClientCertificateAdvice(null);
+                    return Messages.ServerNameMismatch(target, request.Uri.Host);
                 case FailureKind.ClientKeyUnusable:
                     return $"{target}: Windows could not use the client certificate's private key for TLS ({OneLine(FailureClassifier.InnermostMessage(ex))}). " + ClientKeyAdvice.Text;
+                case FailureKind.Http11Required:
+                    return $"{target}: the server asked for HTTP/1.1 again after the request was sent over HTTP/1.1. Report this host's setup to Saleschat support.";
                 case FailureKind.ConnectionClosed:
-                    return $"{target}: the server closed the connection without a complete answer. If this happens on every call, the server is refusing the client certificate: upload it in Saleschat (Settings > mTLS) for this environment.";
+                    return Messages.ConnectionClosed(target);
                 default:
                     return $"{target} failed: {OneLine(FailureClassifier.InnermostMessage(ex))}";
             }

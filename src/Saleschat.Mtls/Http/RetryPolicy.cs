@@ -1,4 +1,5 @@
 using System;
+using Saleschat.Mtls.Http.Failures;
 
 namespace Saleschat.Mtls.Http
 {

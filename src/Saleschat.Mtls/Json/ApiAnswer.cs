@@ -1,4 +1,5 @@
 using Newtonsoft.Json;
+using Saleschat.Mtls.Http.Response;
 using Saleschat.Mtls.Http;
 
 namespace Saleschat.Mtls.Json
@@ -29,9 +30,10 @@ namespace Saleschat.Mtls.Json
         public const long StreamFrom = 1024 * 1024;
 
         /// <summary>
-        /// Like <see cref="Read"/>, but a JSON array's items are built as the pipeline takes them (after a pass that
-        /// checks the JSON without building anything): a 200 MB answer piped on is never held whole as objects.
-        /// For the pipeline thread only, which writes the items as they come.
+        /// The one rule every send path reads answers by: like <see cref="Read"/>, but a large JSON array's items are
+        /// built as the pipeline takes them (after a pass that checks the JSON without building anything), so a
+        /// 200 MB answer piped on is never held whole as objects, with or without -ThrottleLimit. The check may run
+        /// on a pool thread; the items are built on the thread that enumerates them (the pipeline's).
         /// </summary>
         public static ApiAnswer ReadStreamed(ApiResponse response)
         {

@@ -89,7 +89,7 @@ namespace Saleschat.Mtls.Keys
             catch (Exception ex) when (encrypted && IsBouncyCastleFailure(ex))
             {
                 // BouncyCastle reports a wrong password as "problem creating ENCRYPTED private key"
-                // wrapping "pad block corrupted" (shared/PITFALLS.md): that is a wrong password.
+                // wrapping "pad block corrupted": that is a wrong password.
                 throw new SaleschatException(ErrorIds.WrongKeyPassword, ErrorKind.AuthenticationError,
                     $"The password does not open the private key {Describe(source)}. Check -KeyPassword.", source);
             }

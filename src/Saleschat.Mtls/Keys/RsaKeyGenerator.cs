@@ -42,7 +42,7 @@ namespace Saleschat.Mtls.Keys
 
             // .NET Framework (Windows PowerShell 5.1) returns RSACryptoServiceProvider, which ignores a
             // KeySize set after construction and silently generates 1024 bits. It only honours the size
-            // given to its constructor. See shared/PITFALLS.md, "Windows PowerShell 5.1 RSA key size".
+            // given to its constructor.
             if (rsa is RSACryptoServiceProvider)
             {
                 rsa.Dispose();

@@ -3,7 +3,6 @@ using System.IO;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using Saleschat.Mtls.Certificates;
-using Saleschat.Mtls.Diagnostics;
 using Saleschat.Mtls.Errors;
 
 namespace Saleschat.Mtls.Rotation

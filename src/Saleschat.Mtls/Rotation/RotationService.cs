@@ -1,9 +1,9 @@
-using System;
 using System.IO;
 using System.Runtime.InteropServices;
-using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Security;
 using System.Text;
+using System;
 using Org.BouncyCastle.Crypto.Parameters;
 using Saleschat.Mtls.Certificates;
 using Saleschat.Mtls.Errors;
@@ -38,12 +38,21 @@ namespace Saleschat.Mtls.Rotation
             _lockWait = lockWait;
         }
 
-        /// <summary>Holds the pair's lock: Start takes it itself; Complete's cmdlet holds it across proof and promotion.</summary>
+        /// <summary>Holds the pair's lock: Start and Complete take it themselves, Complete across proof and promotion.</summary>
         public RotationLock Lock(RotationPaths paths) => RotationLock.Acquire(paths, _lockWait);
 
-        public CertificateRotation Start(RotationPaths paths, SecureString password, int? keySize, int validityDays)
+        public CertificateRotation Start(RotationPaths paths, SecureString password, int? keySize, int validityDays) =>
+            Start(paths, password, keySize, validityDays, null);
+
+        /// <summary>Makes the next pair beside the current one (or returns the pending one); null when not confirmed.</summary>
+        public CertificateRotation Start(RotationPaths paths, SecureString password, int? keySize, int validityDays, RotationSteps steps)
         {
             RefuseCombinedPem(paths);
+            if (steps != null && !steps.Confirmed(paths.NextKeyPath, $"Make the next key and certificate beside '{paths.CertificatePath}' (or return the pending ones)"))
+            {
+                return null;
+            }
+
             using (Lock(paths))
             {
                 return StartHeld(paths, password, keySize, validityDays);
@@ -75,6 +84,86 @@ namespace Saleschat.Mtls.Rotation
 
                 next = next ?? CreateNextCertificate(paths, nextKey, current, validityDays);
                 return Pending(paths, current, next);
+            }
+        }
+
+        /// <summary>
+        /// Complete's whole workflow, as <see cref="Start(RotationPaths, SecureString, int?, int, RotationSteps)"/> is
+        /// Start's: under the pair's lock (a second Complete waits, then finds the work done), resume an interrupted
+        /// promotion or load the pending pair, prove it with the session, promote it, and switch the session to it.
+        /// Null when not confirmed.
+        /// </summary>
+        public CertificateRotation Complete(RotationPaths paths, SecureString password, RotationSteps steps)
+        {
+            RefuseCombinedPem(paths);
+            using (Lock(paths))
+            {
+                SaleschatSession session;
+                X509Certificate2 next = null;
+                try
+                {
+                    if (IsCompletionInterrupted(paths))
+                    {
+                        RotationJournal journal = ReadJournal(paths);
+                        next = LoadJournalled(paths, journal, password);
+                        session = steps.OptionalSession();
+                        if (!steps.Confirmed(paths.CertificatePath, $"Finish the interrupted promotion of {next.Thumbprint}, keeping the old pair {journal.OldThumbprint} as '{paths.PreviousCertificatePath}'"))
+                        {
+                            return null;
+                        }
+
+                        // The journal is ours alone and was written only after the next certificate was proven; with a
+                        // session at hand the pair is proven again before anything more moves. Without one (the pair on
+                        // disk may be half-promoted, so no session could be opened from it) the journal says what to move.
+                        if (session != null)
+                        {
+                            steps.Warn?.Invoke($"Finishing an interrupted rotation of '{paths.CertificatePath}': proving {next.Thumbprint} again first.");
+                            ProveAccepted(session, next, paths, steps);
+                        }
+                        else
+                        {
+                            steps.Warn?.Invoke($"Finishing an interrupted rotation of '{paths.CertificatePath}' without a session: the journal '{paths.JournalPath}' (yours alone) records that {next.Thumbprint} was proven{(journal.Proven != null ? " at " + journal.Proven : string.Empty)}. Run New-SaleschatSession with the promoted pair afterwards.");
+                        }
+                    }
+                    else
+                    {
+                        session = steps.RequiredSession();
+                        next = LoadNext(paths, password);
+                        if (!steps.Confirmed(paths.CertificatePath, $"Promote {next.Thumbprint} from '{paths.NextCertificatePath}', keeping the current pair as '{paths.PreviousCertificatePath}'"))
+                        {
+                            return null;
+                        }
+
+                        ProveAccepted(session, next, paths, steps);
+                    }
+
+                    // The proven copy is needed only for its thumbprint: the promoted pair is read again from its files.
+                    CertificateRotation rotation = Promote(paths, password, next);
+                    session?.SwitchCertificate(rotation.CurrentCertificate);
+                    return rotation;
+                }
+                finally
+                {
+                    // Released on every path (refused, -WhatIf, promoted), so its imported key leaves no file behind.
+                    next?.Dispose();
+                }
+            }
+        }
+
+        /// <summary>The hello call with the next certificate, through the session's host, org and trust.</summary>
+        private static void ProveAccepted(SaleschatSession session, X509Certificate2 next, RotationPaths paths, RotationSteps steps)
+        {
+            using (SaleschatSession probe = session.WithCertificate(next))
+            {
+                MtlsTestResult result = steps.Prove(probe);
+                if (!result.Success)
+                {
+                    throw new SaleschatException(ErrorIds.NextCertificateNotAccepted, ErrorKind.InvalidOperation,
+                        Messages.NextCertificateNotAccepted(next.Thumbprint, result.Diagnosis.ToString(), result.Message, paths.NextCertificatePath),
+                        paths.NextCertificatePath);
+                }
+
+                steps.Log?.Invoke($"The next certificate {next.Thumbprint} is accepted: {result.Message}");
             }
         }
 
@@ -175,7 +264,7 @@ namespace Saleschat.Mtls.Rotation
             }
 
             return new CertificateRotation(RotationState.Completed, paths, current, current, CertificatePem.Encode(current.RawData),
-                $"Done: {Path.GetFileName(paths.CertificatePath)} is now {current.Thumbprint} (expires {current.NotAfter:yyyy-MM-dd}). The old certificate {previousThumbprint} is kept as {Path.GetFileName(paths.PreviousCertificatePath)}; remove it from Settings > mTLS once nothing uses it.");
+                $"Done: {Path.GetFileName(paths.CertificatePath)} is now {current.Thumbprint} (expires {current.NotAfter:yyyy-MM-dd}). " + Messages.RemoveOldCertificate(previousThumbprint, Path.GetFileName(paths.PreviousCertificatePath)));
         }
 
         /// <summary>
@@ -341,7 +430,7 @@ namespace Saleschat.Mtls.Rotation
             if (File.Exists(paths.JournalPath))
             {
                 throw new SaleschatException(ErrorIds.RotationInProgress, ErrorKind.InvalidOperation,
-                    $"A completion of this rotation was interrupted ('{paths.JournalPath}' exists). Finish it with Complete-SaleschatCertificateRotation -CertificatePath '{paths.CertificatePath}' -KeyPath '{paths.KeyPath}' (it needs no session).",
+                    $"'{paths.JournalPath}' exists. " + Messages.RotationInterrupted(paths.CertificatePath, paths.KeyPath),
                     paths.JournalPath);
             }
         }
@@ -356,6 +445,6 @@ namespace Saleschat.Mtls.Rotation
 
         private static CertificateRotation Pending(RotationPaths paths, X509Certificate2 current, X509Certificate2 next) =>
             new CertificateRotation(RotationState.Pending, paths, current, next, CertificatePem.Encode(next.RawData),
-                $"Upload {Path.GetFileName(paths.NextCertificatePath)} (or paste Pem) in Saleschat: Settings > mTLS > Upload Certificate, keeping the current one. Then run Complete-SaleschatCertificateRotation -CertificatePath '{paths.CertificatePath}' -KeyPath '{paths.KeyPath}'.");
+                Messages.UploadCertificate(Path.GetFileName(paths.NextCertificatePath) + " (or paste Pem)") + $", keeping the current one. Then run Complete-SaleschatCertificateRotation -CertificatePath '{paths.CertificatePath}' -KeyPath '{paths.KeyPath}'.");
     }
 }

@@ -1,6 +1,7 @@
-using System;
-using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Security;
+using System;
+using Saleschat.Mtls.Http.Transport;
 
 namespace Saleschat.Mtls.Sessions
 {
@@ -36,9 +37,9 @@ namespace Saleschat.Mtls.Sessions
 
         /// <summary>
         /// The User-Agent every request carries (<c>Saleschat.Mtls/&lt;version&gt; PowerShell/&lt;version&gt;</c>), so
-        /// Saleschat's logs can tell the module's calls apart; see <see cref="Http.UserAgent"/>.
+        /// Saleschat's logs can tell the module's calls apart; see <see cref="Http.Transport.UserAgent"/>.
         /// </summary>
-        public string UserAgent { get; set; } = Http.UserAgent.For(null);
+        public string UserAgent { get; set; } = Http.Transport.UserAgent.For(null);
 
         /// <summary>The same settings with another certificate (a copy; this instance is left as it is).</summary>
         internal SessionSettings WithCertificate(X509Certificate2 certificate)

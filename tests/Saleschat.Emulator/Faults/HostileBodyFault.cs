@@ -5,7 +5,7 @@ using System.Text;
 namespace Saleschat.Emulator.Faults;
 
 /// <summary>
-/// Bodies a hostile or broken server sends, for the client's bounds (issue 9): a huge JSON answer, a body that never
+/// Bodies a hostile or broken server sends, for the client's bounds: a huge JSON answer, a body that never
 /// ends, a gzip bomb, and an error answer that is huge and full of terminal escapes. Every loop is bounded by its
 /// byte count and stops when the client goes away.
 /// </summary>

@@ -1,3 +1,5 @@
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Response;
 using Saleschat.Mtls.Http;
 using Xunit;
 

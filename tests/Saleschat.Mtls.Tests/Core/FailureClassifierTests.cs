@@ -2,6 +2,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using Saleschat.Mtls.Http.Failures;
 using Saleschat.Mtls.Http;
 using Xunit;
 

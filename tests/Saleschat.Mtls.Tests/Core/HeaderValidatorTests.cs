@@ -1,4 +1,5 @@
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Http.Request;
 using Saleschat.Mtls.Http;
 using Xunit;
 

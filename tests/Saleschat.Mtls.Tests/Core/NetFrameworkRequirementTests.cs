@@ -1,4 +1,5 @@
 using Saleschat.Mtls.Cmdlets;
+using Saleschat.Mtls.Module;
 using Xunit;
 
 namespace Saleschat.Mtls.Tests.Core;

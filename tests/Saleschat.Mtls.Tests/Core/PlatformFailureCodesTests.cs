@@ -1,9 +1,10 @@
 using System.ComponentModel;
-using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using Saleschat.Mtls.Http.Failures;
 using Saleschat.Mtls.Http;
 using Xunit;
 

@@ -1,4 +1,6 @@
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Http.Failures;
+using Saleschat.Mtls.Http.Response;
 using Saleschat.Mtls.Http;
 using Xunit;
 

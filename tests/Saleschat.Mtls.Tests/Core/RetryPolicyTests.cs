@@ -1,3 +1,4 @@
+using Saleschat.Mtls.Http.Failures;
 using Saleschat.Mtls.Http;
 using Xunit;
 

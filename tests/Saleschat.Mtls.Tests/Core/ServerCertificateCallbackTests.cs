@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Saleschat.Mtls.Certificates;
+using Saleschat.Mtls.Http.Transport;
 using Saleschat.Mtls.Http;
 using Saleschat.Mtls.Keys;
 using Xunit;

@@ -1,3 +1,4 @@
+using Saleschat.Mtls.Http.Response;
 using Saleschat.Mtls.Http;
 using Xunit;
 

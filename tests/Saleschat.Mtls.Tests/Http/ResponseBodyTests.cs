@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Net.Http;
 using System.Text;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Http.Response;
 using Saleschat.Mtls.Http;
 using Xunit;
 

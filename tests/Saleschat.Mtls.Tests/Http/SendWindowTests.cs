@@ -1,4 +1,5 @@
 using Saleschat.Mtls.Http;
+using Saleschat.Mtls.Pipeline;
 using Xunit;
 
 namespace Saleschat.Mtls.Tests.Http;

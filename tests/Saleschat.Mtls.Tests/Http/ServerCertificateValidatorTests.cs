@@ -1,6 +1,7 @@
 using System.Net.Security;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
+using Saleschat.Mtls.Http.Transport;
 using Saleschat.Mtls.Http;
 using Xunit;
 

@@ -1,0 +1,307 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Security;
+using System;
+using Saleschat.Mtls.Certificates;
+using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Http.Transport;
+using Saleschat.Mtls.Http;
+using Saleschat.Mtls.Secrets;
+using Saleschat.Mtls.Sessions;
+
+namespace Saleschat.Mtls
+{
+    /// <summary>
+    /// A connection to one Saleschat mTLS host for one org: the client certificate, the API key (never
+    /// shown) and one reusable connection pool. Thread-safe: several runspaces may share one session.
+    /// </summary>
+    public sealed class SaleschatSession : IDisposable, ITransportSource
+    {
+        // Enough for any burst of switches racing one call; a call never loops for long.
+        private const int MaximumAcquireTries = 100;
+
+        // The settings the session was made from, with its own read-only copy of the API key: the
+        // properties below read them, and WithCertificate copies them whole.
+        private readonly SessionSettings _settings;
+        private readonly ApiSender _sender;
+        private MtlsState _state;
+        private volatile bool _closed;
+
+        // Set only for a session made from certificate and key files: it follows a pair promoted by another process.
+        private CertificateFileFollower _follower;
+
+        private SaleschatSession(SessionSettings settings, Uri baseUri)
+        {
+            _settings = settings.WithCertificate(settings.Certificate);
+            _settings.ApiKey = settings.ApiKey?.Copy();
+            _settings.ApiKey?.MakeReadOnly();
+            BaseUri = baseUri;
+            _state = new MtlsState(settings.Certificate, NewTransport(settings.Certificate));
+
+            // The Authorization value is built once, here, and shared by every request: building it per request
+            // left two plain-text copies of the key on the heap per call (100 in a core dump after 50 requests).
+            _sender = new ApiSender(this, BearerValue(_settings.ApiKey));
+        }
+
+        public SaleschatEnvironment Environment => _settings.BaseUri != null ? SaleschatEnvironment.Custom : _settings.Environment;
+
+        public Uri BaseUri { get; }
+
+        public string OrgId => _settings.OrgId;
+
+        public X509Certificate2 Certificate => _state.Certificate;
+
+        public string Thumbprint => Certificate.Thumbprint;
+
+        public string Subject => Certificate.Subject;
+
+        public DateTime NotAfter => Certificate.NotAfter;
+
+        public int DaysUntilExpiry => CertificateExpiry.DaysUntilExpiry(Certificate);
+
+        public bool HasApiKey => _settings.ApiKey != null;
+
+        public X509Certificate2 ServerCertificateAuthority => _settings.ServerCertificateAuthority;
+
+        public int TimeoutSec => _settings.TimeoutSec;
+
+        public int MaximumRetryCount => _settings.MaximumRetryCount;
+
+        public int RetryIntervalSec => _settings.RetryIntervalSec;
+
+        public int ExpiryWarningDays => _settings.ExpiryWarningDays;
+
+        public int MaximumConnections => _settings.MaximumConnections;
+
+        /// <summary>The sender for API calls and the hello call: the current certificate's pool and the API key.</summary>
+        internal ApiSender Sender => _sender;
+
+        /// <summary>
+        /// True for a session made from certificate and key files: it switches to the pair on disk when another process
+        /// promotes a new one. A session made from a certificate object, the store, PEM text or environment variables
+        /// cannot follow files.
+        /// </summary>
+        public bool FollowsCertificateFiles => _follower != null;
+
+        /// <summary>The certificate file the session follows, or null (see <see cref="FollowsCertificateFiles"/>).</summary>
+        public string CertificatePath => _follower?.CertificatePath;
+
+        /// <summary>False once the session was closed (Remove-Module, Import-Module -Force or Dispose).</summary>
+        public bool IsOpen => !_closed;
+
+        bool ITransportSource.IsClosed => _closed;
+
+        MtlsTransport ITransportSource.Current => System.Threading.Volatile.Read(ref _state).Transport;
+
+        public static SaleschatSession Create(SessionSettings settings)
+        {
+            if (settings.Certificate == null)
+            {
+                throw new SaleschatException(ErrorIds.ClientCertificateRequired, ErrorKind.InvalidArgument,
+                    "A session needs a client certificate: pipe one in, or give -CertificatePath/-KeyPath, -CertificateThumbprint, -CertificatePem/-KeyPem, or the SALESCHAT_CLIENT_CERT and SALESCHAT_CLIENT_KEY environment variables.", null);
+            }
+
+            RequirePrivateKey(settings.Certificate);
+            RequireUsableApiKey(settings.ApiKey);
+            if (settings.BaseUri == null && settings.Environment == SaleschatEnvironment.Custom)
+            {
+                throw new SaleschatException(ErrorIds.InvalidBaseUri, ErrorKind.InvalidArgument,
+                    "-Environment Custom needs -BaseUri: the address of the mTLS host to use.", settings.Environment);
+            }
+
+            Uri baseUri = settings.BaseUri ?? SaleschatHosts.For(settings.Environment);
+            if (!baseUri.IsAbsoluteUri || baseUri.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new SaleschatException(ErrorIds.InvalidBaseUri, ErrorKind.InvalidArgument,
+                    $"'{baseUri}' is not an https:// address. mTLS needs HTTPS.", baseUri);
+            }
+
+            if (settings.TimeoutSec < 1 || settings.MaximumRetryCount < 0 || settings.RetryIntervalSec < 0)
+            {
+                throw new SaleschatException(ErrorIds.InvalidSessionSetting, ErrorKind.InvalidArgument,
+                    "-TimeoutSec must be at least 1; -MaximumRetryCount and -RetryIntervalSec cannot be negative.", settings);
+            }
+
+            return new SaleschatSession(settings, baseUri.AbsoluteUri.EndsWith("/") ? baseUri : new Uri(baseUri.AbsoluteUri + "/"));
+        }
+
+        /// <summary>
+        /// Switches to a new certificate without dropping the session: calls already in flight finish on
+        /// the old pool, which is closed when the last of them is done; new calls (and new attempts of a
+        /// running pipeline) use the new one. Used when a rotation completes.
+        /// </summary>
+        public void SwitchCertificate(X509Certificate2 certificate)
+        {
+            RequirePrivateKey(certificate);
+            if (_closed)
+            {
+                throw ClosedError();
+            }
+
+            // The rotation loaded this certificate for the session, so the session releases it with its pool: on
+            // Windows an imported key's container is deleted only when its certificate is disposed.
+            MtlsTransport transport = NewTransport(certificate);
+            transport.ReleaseCertificateWhenDisposed(certificate);
+            MtlsState old = System.Threading.Interlocked.Exchange(ref _state, new MtlsState(certificate, transport));
+            old.Transport.Retire();
+        }
+
+        /// <summary>Follows the pair in these files from now on (New-SaleschatSession -CertificatePath -KeyPath).</summary>
+        internal void FollowFiles(string certificatePath, string keyPath, SecureString password) =>
+            _follower = new CertificateFileFollower(certificatePath, keyPath, password);
+
+        bool ITransportSource.Follow(Action<string> log, bool refused)
+        {
+            X509Certificate2 promoted = _follower?.Changed(Thumbprint, refused, log);
+            if (promoted == null || _closed)
+            {
+                promoted?.Dispose();
+                return false;
+            }
+
+            string old = Thumbprint;
+            SwitchCertificate(promoted);
+            log?.Invoke($"'{_follower.CertificatePath}' now holds {promoted.Thumbprint} (expires {promoted.NotAfter.ToUniversalTime():u}): this session switched to it from {old}{(refused ? " after the server refused the old one" : string.Empty)}; calls already running finish with the old one.");
+            return true;
+        }
+
+        MtlsTransport ITransportSource.Acquire()
+        {
+            for (int i = 0; i < MaximumAcquireTries && !_closed; i++)
+            {
+                MtlsTransport transport = System.Threading.Volatile.Read(ref _state).Transport;
+                if (transport.TryAcquire())
+                {
+                    return transport;
+                }
+
+                // Retired between the read and the acquire: a switch happened; take the new current pool.
+            }
+
+            throw ClosedError();
+        }
+
+        /// <summary>The error every call on a closed session gets (never "Cannot access a disposed object").</summary>
+        public SaleschatException ClosedError() =>
+            new SaleschatException(ErrorIds.SessionClosed, ErrorKind.InvalidOperation,
+                $"This Saleschat session ({BaseUri}, certificate {Thumbprint}) was closed: Remove-Module and Import-Module -Force close the module's default session. Create a new one with New-SaleschatSession.",
+                this);
+
+        /// <summary>The same host, org, key and trust with another certificate (to prove a rotation's next one).</summary>
+        internal SaleschatSession WithCertificate(X509Certificate2 certificate) => Create(_settings.WithCertificate(certificate));
+
+        internal RetryPolicy RetryPolicy(int? maximumRetryCount = null, int? retryIntervalSec = null) =>
+            new RetryPolicy(maximumRetryCount ?? MaximumRetryCount, TimeSpan.FromSeconds(retryIntervalSec ?? RetryIntervalSec));
+
+        public override string ToString() =>
+            $"Saleschat {Environment} {BaseUri} org {OrgId ?? "(none)"} certificate {Thumbprint} ({DaysUntilExpiry} days left)";
+
+        /// <summary>Closes the session: its pool is closed at once, and every later call gets <see cref="ErrorIds.SessionClosed"/>.</summary>
+        public void Dispose()
+        {
+            _closed = true;
+            _state.Transport.Dispose();
+        }
+
+        private MtlsTransport NewTransport(X509Certificate2 certificate) =>
+            new MtlsTransport(BaseUri, certificate, ServerCertificateAuthority, MaximumConnections, _settings.UserAgent);
+
+        /// <summary>
+        /// An empty key would send "Authorization: Bearer " and a CR, LF or NUL would end in a raw .NET exception
+        /// (or split the header): refused here, naming the problem but never the key.
+        /// </summary>
+        private static void RequireUsableApiKey(SecureString apiKey)
+        {
+            if (apiKey == null)
+            {
+                return;
+            }
+
+            string problem = SecretText.Use(apiKey, chars =>
+            {
+                if (chars.Length == 0 || Array.TrueForAll(chars, char.IsWhiteSpace))
+                {
+                    return "is empty";
+                }
+
+                string unsafeValue = FirstControl(chars);
+                return unsafeValue == null ? null : "contains " + unsafeValue;
+            });
+            if (problem != null)
+            {
+                throw new SaleschatException(ErrorIds.InvalidApiKey, ErrorKind.InvalidArgument,
+                    $"The API key {problem}. Pass the key Saleschat issued (-ApiKey as a SecureString, or SALESCHAT_API_KEY), with no line breaks or control characters.",
+                    "ApiKey");
+            }
+        }
+
+        private static string FirstControl(char[] chars)
+        {
+            foreach (char c in chars)
+            {
+                if (c == '\r')
+                {
+                    return "a carriage return (CR)";
+                }
+
+                if (c == '\n')
+                {
+                    return "a line feed (LF)";
+                }
+
+                if (c == '\0')
+                {
+                    return "a NUL character";
+                }
+
+                if (c < 0x20 || c == 0x7F)
+                {
+                    return "a control character";
+                }
+            }
+
+            return null;
+        }
+
+        private static string BearerValue(SecureString apiKey) =>
+            apiKey == null ? null : SecretText.Use(apiKey, chars =>
+            {
+                const string Scheme = "Bearer ";
+                var value = new char[Scheme.Length + chars.Length];
+                Scheme.CopyTo(0, value, 0, Scheme.Length);
+                Array.Copy(chars, 0, value, Scheme.Length, chars.Length);
+                try
+                {
+                    return new string(value);
+                }
+                finally
+                {
+                    Array.Clear(value, 0, value.Length);
+                }
+            });
+
+        private static void RequirePrivateKey(X509Certificate2 certificate)
+        {
+            if (!certificate.HasPrivateKey)
+            {
+                throw new SaleschatException(ErrorIds.CertificateHasNoPrivateKey, ErrorKind.InvalidArgument,
+                    $"The certificate '{certificate.Subject}' ({certificate.Thumbprint}) has no private key, so it cannot authenticate a TLS client. Load it with its key (Get-SaleschatClientCertificate -KeyPath).", certificate);
+            }
+
+            ClientKeyCheck.RequireUsable(certificate);
+        }
+
+        /// <summary>A certificate and its pool, swapped as one so no call sees a mix of the two.</summary>
+        private sealed class MtlsState
+        {
+            public MtlsState(X509Certificate2 certificate, MtlsTransport transport)
+            {
+                Certificate = certificate;
+                Transport = transport;
+            }
+
+            public X509Certificate2 Certificate { get; }
+
+            public MtlsTransport Transport { get; }
+        }
+    }
+}
