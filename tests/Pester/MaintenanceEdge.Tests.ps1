@@ -8,7 +8,11 @@ BeforeAll {
     Import-TestedModule
     $manifest = Get-TestModuleManifest
     $authority = New-TestEdgeAuthority -Folder (Join-Path $TestDrive 'edge-ca')
-    $pair = New-ShortLivedClientPair -Folder (Join-Path $TestDrive 'edge-pair') -Minutes 600
+    # Made by the module (with subject and authority key identifiers, as openssl req -x509 makes them too): nginx trusts
+    # self-signed certificates that share a subject, but with one lacking the identifiers (an older pair made otherwise)
+    # OpenSSL takes it as the issuer of the next one and nginx refuses the next certificate; curl sees the same 400.
+    $pair = New-TestClientPair -Folder (Join-Path $TestDrive 'edge-pair') -ValidityDays 1
+    $pair | Add-Member -NotePropertyName Folder -NotePropertyValue (Join-Path $TestDrive 'edge-pair')
     $edge = Start-TestEdge -Kind NginxVerifyOnHttp1 -Authority $authority -Allowed @($pair.CertificatePath)
     # The serial of the client certificate of every request, as nginx saw it.
     $config = [IO.File]::ReadAllText($edge.ConfigPath)
@@ -21,7 +25,7 @@ AfterAll { Stop-TestEdge $edge }
 
 Describe 'Calls across a promotion made by another process (nginx)' -Tag 'CI', 'Slow', 'Edge' -Skip:($IsWindows) {
     It '4 runspaces see 0 failed calls, and nginx logs the new serial' {
-        $started = Invoke-WatchRunbook (Get-WatchArguments $pair $edge -RenewBeforeDays 1 -AsJson)
+        $started = Invoke-WatchRunbook (Get-WatchArguments $pair $edge -RenewBeforeDays 2 -AsJson)
         $started.ExitCode | Should -Be 2 -Because $started.Text
         $next = [Security.Cryptography.X509Certificates.X509Certificate2]::new($started.Json.UploadFile)
         $serial = $next.SerialNumber.TrimStart('0')
@@ -50,7 +54,7 @@ Import-Module '$manifest'
             Wait-Until { [IO.File]::Exists($log) -and [IO.File]::ReadAllText($log).Length -gt 2000 } -TimeoutSec 60 -Because 'calls with the old certificate'
             # "Upload": nginx trusts both certificates, then another process proves and promotes the next pair.
             Update-TestEdgeAllowed -Edge $edge -Allowed @($pair.CertificatePath, $started.Json.UploadFile)
-            $promoted = Invoke-WatchRunbook (Get-WatchArguments $pair $edge -RenewBeforeDays 1 -AsJson)
+            $promoted = Invoke-WatchRunbook (Get-WatchArguments $pair $edge -RenewBeforeDays 2 -AsJson)
             $promoted.Json.State | Should -BeExactly 'Completed' -Because $promoted.Text
             Wait-Until { [IO.File]::ReadAllText($log) -match "(?m)^$serial 200$" } -TimeoutSec 20 -Because "nginx to log the new serial $serial"
             # The old certificate is removed from the trust list: only the new one is accepted now.
