@@ -151,15 +151,37 @@ namespace Saleschat.Mtls
 
         bool ITransportSource.Follow(Action<string> log, bool refused)
         {
-            X509Certificate2 promoted = _follower?.Changed(Thumbprint, refused, log);
+            MtlsState before = System.Threading.Volatile.Read(ref _state);
+            string old = before.Certificate.Thumbprint;
+            X509Certificate2 promoted = _follower?.Changed(old, refused, log);
             if (promoted == null || _closed)
             {
                 promoted?.Dispose();
                 return false;
             }
 
-            string old = Thumbprint;
-            SwitchCertificate(promoted);
+            try
+            {
+                RequirePrivateKey(promoted);
+            }
+            catch (SaleschatException ex)
+            {
+                log?.Invoke($"'{_follower.CertificatePath}' now holds {promoted.Thumbprint}, but its key cannot be used ({ex.ErrorId}): this session keeps {old}.");
+                promoted.Dispose();
+                return false;
+            }
+
+            // Only if nothing switched meanwhile (Complete-SaleschatCertificateRotation in this process switches to the
+            // certificate it returns to its caller, which must stay usable): otherwise this copy is released unused.
+            MtlsTransport transport = NewTransport(promoted);
+            transport.ReleaseCertificateWhenDisposed(promoted);
+            if (System.Threading.Interlocked.CompareExchange(ref _state, new MtlsState(promoted, transport), before) != before)
+            {
+                transport.Dispose();
+                return false;
+            }
+
+            before.Transport.Retire();
             log?.Invoke($"'{_follower.CertificatePath}' now holds {promoted.Thumbprint} (expires {promoted.NotAfter.ToUniversalTime():u}): this session switched to it from {old}{(refused ? " after the server refused the old one" : string.Empty)}; calls already running finish with the old one.");
             return true;
         }
