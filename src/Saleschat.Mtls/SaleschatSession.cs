@@ -102,6 +102,7 @@ namespace Saleschat.Mtls
 
             RequirePrivateKey(settings.Certificate);
             RequireUsableApiKey(settings.ApiKey);
+            OrgIdRule.Require(settings.OrgId);
             if (settings.BaseUri == null && settings.Environment == SaleschatEnvironment.Custom)
             {
                 throw new SaleschatException(ErrorIds.InvalidBaseUri, ErrorKind.InvalidArgument,

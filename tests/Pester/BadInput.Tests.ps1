@@ -108,6 +108,8 @@ Describe 'Bad input to the certificate and key cmdlets' -Tag 'CI' {
         $dir = New-TestFolder $TestDrive
         $bad = Join-Path $dir 'bad.key'
         [IO.File]::WriteAllText($bad, $Content)
+        # Owner-only, as a key is: the content is what is wrong here, not who may read it (UnprotectedKeyFile).
+        if (-not $IsWindows) { [IO.File]::SetUnixFileMode($bad, [IO.UnixFileMode]'UserRead, UserWrite') }
         $null = Assert-BadInput -Folder $dir -Command 'Get-SaleschatClientCertificate -Path $crt -KeyPath $bad' -Id 'InvalidKeyPem' -Cmdlet 'GetSaleschatClientCertificate' -Category 'InvalidData' -Target '$bad'
         $newCrt = Join-Path $dir 'new.crt'
         $null = Assert-BadInput -Folder $dir -Command 'New-SaleschatClientCertificate -KeyPath $bad -Organization Acme -Path $newCrt' -Id 'InvalidKeyPem' -Cmdlet 'NewSaleschatClientCertificate' -Category 'InvalidData'

@@ -107,6 +107,12 @@ public sealed class BenchContext : IAsyncDisposable
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(365));
         File.WriteAllText(CertificatePath, certificate.ExportCertificatePem() + "\n");
         File.WriteAllText(KeyPath, key.ExportPkcs8PrivateKeyPem() + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            // Owner-only, as the module requires of a key it uses (like ssh).
+            File.SetUnixFileMode(KeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         Http2.Upload(certificate);
         Http1.Upload(certificate);
     }

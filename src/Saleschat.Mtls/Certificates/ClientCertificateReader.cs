@@ -131,7 +131,7 @@ namespace Saleschat.Mtls.Certificates
             catch (CryptographicException ex)
             {
                 throw new SaleschatException(ErrorIds.CertificateNotFoundInStore, ErrorKind.ObjectNotFound,
-                    $"No certificate with thumbprint {normalized} is in the {location}\\My store: the store cannot be opened here ({ex.Message}). Import the PFX into that store first, or load the certificate from files.", thumbprint, ex);
+                    $"No certificate with thumbprint {normalized} is in the {location}\\My store: the store cannot be opened here ({Secrets.PlatformMessage.Of(ex)}). Import the PFX into that store first, or load the certificate from files.", thumbprint, ex);
             }
         }
 

@@ -28,7 +28,7 @@ namespace Saleschat.Mtls.Certificates
             catch (CryptographicException ex)
             {
                 throw new SaleschatException(ErrorIds.ClientKeyUnusable, ErrorKind.PermissionDenied,
-                    $"The private key of '{certificate.Subject}' ({certificate.Thumbprint}) cannot be opened by this account ({ex.Message}). " + ClientKeyAdvice.Text,
+                    $"The private key of '{certificate.Subject}' ({certificate.Thumbprint}) cannot be opened by this account ({Secrets.PlatformMessage.Of(ex)}). " + ClientKeyAdvice.Text,
                     certificate, ex);
             }
         }

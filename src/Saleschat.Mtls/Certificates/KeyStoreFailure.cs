@@ -45,7 +45,7 @@ namespace Saleschat.Mtls.Certificates
 
         public static SaleschatException Error(Exception inner) =>
             new SaleschatException(ErrorIds.KeyStoreUnavailable, ErrorKind.ResourceUnavailable,
-                $"Windows could not store the private key for this account ({inner.Message}). This happens when the account's user profile is not loaded: a scheduled task set to 'Do not store password' (S4U), some service accounts, or a remoting session. Run the task with a stored password (its profile then loads), or import the PFX into the certificate store once and use -CertificateThumbprint.",
+                $"Windows could not store the private key for this account ({Secrets.PlatformMessage.Of(inner)}). This happens when the account's user profile is not loaded: a scheduled task set to 'Do not store password' (S4U), some service accounts, or a remoting session. Run the task with a stored password (its profile then loads), or import the PFX into the certificate store once and use -CertificateThumbprint.",
                 null, inner);
     }
 }

@@ -58,7 +58,7 @@ namespace Saleschat.Mtls.Certificates
                 }
 
                 throw new SaleschatException(ErrorIds.KeyNotExportable, ErrorKind.PermissionDenied,
-                    $"The private key of '{certificate.Subject}' cannot be exported: the store holds it as non-exportable ({plaintextRefused.Message}). Export the PFX from where the key was made.", certificate, plaintextRefused);
+                    $"The private key of '{certificate.Subject}' cannot be exported: the store holds it as non-exportable ({Secrets.PlatformMessage.Of(plaintextRefused)}). Export the PFX from where the key was made.", certificate, plaintextRefused);
             }
         }
 

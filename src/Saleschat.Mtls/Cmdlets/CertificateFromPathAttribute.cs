@@ -39,7 +39,7 @@ namespace Saleschat.Mtls.Cmdlets
             catch (System.Security.Cryptography.CryptographicException ex)
             {
                 throw new ArgumentTransformationMetadataException(
-                    $"'{full}' is not a certificate file (PEM or DER): {ex.Message}", ex);
+                    $"'{full}' is not a certificate file (PEM or DER): {Secrets.PlatformMessage.Of(ex)}", ex);
             }
         }
     }

@@ -80,7 +80,7 @@ namespace Saleschat.Mtls.Cmdlets
                     return;
                 }
 
-                RsaPrivateCrtKeyParameters key = Key != null ? Key.PrivateKey : ClientCertificateReader.ReadKeyFile(ResolvePath(KeyPath), KeyPassword);
+                RsaPrivateCrtKeyParameters key = Key != null ? Key.PrivateKey : ClientCertificateReader.ReadKeyFile(ResolvePath(KeyPath), KeyPassword, VouchForKey(ResolvePath(KeyPath)));
                 if (key == null)
                 {
                     throw new SaleschatException(ErrorIds.KeyRequired, ErrorKind.InvalidArgument,

@@ -87,7 +87,9 @@ namespace Saleschat.Mtls.Cmdlets
             }
 
             Files.FilePaths.ThrowIfInvalid(path);
-            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+            Files.FilePaths.ThrowIfNotFileSystem(path, provider?.Name);
+            return resolved;
         }
 
         /// <summary>
@@ -121,7 +123,7 @@ namespace Saleschat.Mtls.Cmdlets
         {
             try
             {
-                return Certificates.ClientCertificateReader.FromFiles(certificatePath, keyPath, password);
+                return Certificates.ClientCertificateReader.FromFiles(certificatePath, keyPath, password, VouchForKey(keyPath));
             }
             catch (SaleschatException ex) when (ex.ErrorId == ErrorIds.CertificateKeyMismatch && keyPath != null
                 && File.Exists(new Rotation.RotationPaths(certificatePath, keyPath).JournalPath))
@@ -131,6 +133,16 @@ namespace Saleschat.Mtls.Cmdlets
                     ex.Target, ex);
             }
         }
+
+        /// <summary>The check a -KeyPath file must pass before it is read: the user's alone (Keys.KeyFileTrust).</summary>
+        protected static Action<string, Files.FileFacts> VouchForKey(string keyPath) =>
+            keyPath == null ? null : (Action<string, Files.FileFacts>)((path, facts) =>
+            {
+                if (string.Equals(path, keyPath, StringComparison.Ordinal))
+                {
+                    Keys.KeyFileTrust.Require(path, facts);
+                }
+            });
 
         /// <summary>
         /// A -KeyPem value as text for <paramref name="use"/> only: a SecureString (preferred: it is not shown by
@@ -198,8 +210,8 @@ namespace Saleschat.Mtls.Cmdlets
             catch (Exception ex) when (IsPlatformFailure(ex))
             {
                 // Exceptions from .NET never reach the user raw: wrap them with a stable id. Their messages
-                // come from the platform and never contain our secrets (we never hand secrets to them).
-                return ToErrorRecord(new SaleschatException(ErrorIds.PlatformOperationFailed, ErrorKind.NotSpecified, ex.Message, null, ex));
+                // come from the platform; a URI in them loses its user information (a proxy password), as everywhere.
+                return ToErrorRecord(new SaleschatException(ErrorIds.PlatformOperationFailed, ErrorKind.NotSpecified, Secrets.PlatformMessage.Of(ex), null, Secrets.PlatformMessage.Scrubbed(ex)));
             }
         }
 

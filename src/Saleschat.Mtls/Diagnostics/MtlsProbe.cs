@@ -85,6 +85,17 @@ namespace Saleschat.Mtls.Diagnostics
 
             ApiError error = ApiError.From(response);
             CredentialRefusal refusal = CredentialRefusal.OfAnswer(response, error.SaleschatCode, notAfter);
+            string words = HelloForbidden.ServerWords(error);
+            if ((refusal == null || refusal.Verdict == MtlsDiagnosis.ClientCertificateRefused || refusal.Verdict == MtlsDiagnosis.ClientCertificateExpired)
+                && HelloForbidden.NamesCertificate(response, error))
+            {
+                // The hello tests the certificate alone: an application's 403 that names it refuses it, in its own words.
+                string evidence = words != null ? $"HTTP {response.StatusCode} {words}" : $"HTTP {response.StatusCode}";
+                return notAfter.ToUniversalTime() < DateTime.UtcNow
+                    ? Diagnose(result, MtlsDiagnosis.ClientCertificateExpired, Messages.CertificateExpired(null, notAfter, evidence))
+                    : Diagnose(result, MtlsDiagnosis.ClientCertificateRefused, Messages.CertificateRefused(null, evidence, result.Uri.Host));
+            }
+
             if (refusal != null)
             {
                 return Diagnose(result, refusal.Verdict, refusal.Message(null, result.Uri, notAfter, hasApiKey, error.SaleschatCode, error.SaleschatMessage));
@@ -97,7 +108,8 @@ namespace Saleschat.Mtls.Diagnostics
             }
 
             return Diagnose(result, MtlsDiagnosis.UnexpectedResponse,
-                $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, keepLines: false)}. Is -BaseUri Saleschat's mTLS host?");
+                $"Expected 200 '{ExpectedBody}', got {response.StatusCode} {ServerText.Clean(response.ReasonPhrase, 200, keepLines: false)}"
+                + (words != null ? $" ({words})" : string.Empty) + ". Is -BaseUri Saleschat's mTLS host?");
         }
 
         private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, bool hasApiKey)

@@ -26,6 +26,7 @@ namespace Saleschat.Mtls.Errors
         public const string KeyTooSmall = nameof(KeyTooSmall);
         public const string KeyRequired = nameof(KeyRequired);
         public const string EmptyPassword = nameof(EmptyPassword);
+        public const string UnprotectedKeyFile = nameof(UnprotectedKeyFile);
 
         // Certificates
         public const string CertificateFileNotFound = nameof(CertificateFileNotFound);
@@ -54,6 +55,7 @@ namespace Saleschat.Mtls.Errors
         public const string NetworkError = nameof(NetworkError);
         public const string NoSaleschatSession = nameof(NoSaleschatSession);
         public const string OrgIdRequired = nameof(OrgIdRequired);
+        public const string InvalidOrgId = nameof(InvalidOrgId);
         public const string RequestTimedOut = nameof(RequestTimedOut);
         public const string SaleschatApiError = nameof(SaleschatApiError);
         public const string ServerCertificateUntrusted = nameof(ServerCertificateUntrusted);

@@ -40,6 +40,11 @@ namespace Saleschat.Mtls.Files
             }
 
             FileFacts existing = _platform.Inspect(path);
+            if (existing == null)
+            {
+                ThrowIfDanglingLink(path);
+            }
+
             if (existing != null && existing.Kind != FileKind.Regular)
             {
                 throw new SaleschatException(ErrorIds.NotARegularFile, ErrorKind.InvalidArgument,
@@ -86,7 +91,7 @@ namespace Saleschat.Mtls.Files
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is PlatformNotSupportedException || ex is System.ComponentModel.Win32Exception)
             {
                 throw new SaleschatException(ErrorIds.FileWriteFailed, ErrorKind.WriteError,
-                    $"Could not write '{path}': {ex.Message} Nothing was replaced; fix the cause (disk space, permissions) and run again.", path, ex);
+                    $"Could not write '{path}': {Secrets.PlatformMessage.Of(ex)} Nothing was replaced; fix the cause (disk space, permissions) and run again.", path, ex);
             }
             finally
             {
@@ -160,7 +165,20 @@ namespace Saleschat.Mtls.Files
             FilePaths.ThrowIfInvalid(path);
             if (File.Exists(path))
             {
+                ThrowIfDanglingLink(path);
                 throw Exists(path, errorId);
+            }
+        }
+
+        // Never written through: a link planted at a key's path could send the key anywhere; and "it already exists"
+        // or "unable to find the specified file" would not say what is there.
+        private static void ThrowIfDanglingLink(string path)
+        {
+            string dangling = SymbolicLinks.DanglingTarget(path);
+            if (dangling != null)
+            {
+                throw new SaleschatException(ErrorIds.NotARegularFile, ErrorKind.InvalidArgument,
+                    $"'{path}' is a symbolic link to '{dangling}', which does not exist; nothing was written. Remove the link, or give the path of the file itself.", path);
             }
         }
 

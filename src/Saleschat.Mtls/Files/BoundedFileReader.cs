@@ -30,7 +30,10 @@ namespace Saleschat.Mtls.Files
             FileFacts facts = platform.Inspect(path);
             if (facts == null)
             {
-                throw new SaleschatException(notFoundId, ErrorKind.ObjectNotFound, $"The {what} file '{path}' does not exist.", path);
+                string dangling = SymbolicLinks.DanglingTarget(path);
+                throw new SaleschatException(notFoundId, ErrorKind.ObjectNotFound, dangling == null
+                    ? $"The {what} file '{path}' does not exist."
+                    : $"The {what} file '{path}' is a symbolic link to '{dangling}', which does not exist. Point the link at the {what} file, or give the file's own path.", path);
             }
 
             ThrowIfNotRegular(facts, path, what);
@@ -52,7 +55,7 @@ namespace Saleschat.Mtls.Files
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new SaleschatException(ErrorIds.FileReadFailed, ErrorKind.ReadError, $"Could not read the {what} file '{path}': {ex.Message}", path, ex);
+                throw new SaleschatException(ErrorIds.FileReadFailed, ErrorKind.ReadError, $"Could not read the {what} file '{path}': {Secrets.PlatformMessage.Of(ex)}", path, ex);
             }
         }
 

@@ -15,12 +15,14 @@ namespace Saleschat.Mtls.Files
         private const int PermissionBits = 0x1FF; // 0777: never carry setuid, setgid or sticky over
         private const int OwnerBits = 0x1C0;      // 0700
         private const int OwnerRead = 0x100;      // 0400
+        private const int GroupAndOtherWrite = 0x12; // 0022: anyone who could write a public file could swap it
 
         /// <param name="ownerOnly">The file holds a secret.</param>
         /// <param name="existing">The mode of the file being replaced (-Force), or null for a new file.</param>
         /// <returns>
         /// A new file: 0644 or 0600. A replaced file keeps its mode (a user's chmod survives -Force), except that
-        /// a secret never becomes readable by others and always stays readable by its owner.
+        /// a public file never keeps group or other write (a 0666 certificate becomes 0644), and a secret never
+        /// becomes readable by others and always stays readable by its owner.
         /// </returns>
         public static int For(bool ownerOnly, int? existing)
         {
@@ -32,7 +34,7 @@ namespace Saleschat.Mtls.Files
             int kept = existing.Value & PermissionBits;
             if (!ownerOnly)
             {
-                return kept;
+                return kept & ~GroupAndOtherWrite;
             }
 
             kept &= OwnerBits;

@@ -18,5 +18,21 @@ namespace Saleschat.Mtls.Files
                     path.Replace("\0", "\\0"));
             }
         }
+
+        /// <summary>
+        /// Keys, certificates and answers are files: a path on another PowerShell provider (variable:, function:, env:,
+        /// cert:, HKLM:) names no file, and would otherwise reach the file system as a bare name with no folder.
+        /// </summary>
+        /// <param name="path">The path as the user gave it.</param>
+        /// <param name="providerName">The name of the provider PowerShell resolved it on ("FileSystem", "Variable", ...).</param>
+        public static void ThrowIfNotFileSystem(string path, string providerName)
+        {
+            if (providerName != null && !string.Equals(providerName, "FileSystem", System.StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SaleschatException(ErrorIds.InvalidPath, ErrorKind.InvalidArgument,
+                    $"'{path}' is a path on PowerShell's {providerName} provider, not a file: only file-system paths are accepted. Give the path of a file, such as './client.key'.",
+                    path);
+            }
+        }
     }
 }

@@ -7,7 +7,8 @@ namespace Saleschat.Mtls.Files
 {
     /// <summary>
     /// The mode a public file gets on Unix whatever the umask: 0644 for a new file, the old file's own mode when
-    /// one is replaced (a 0600 export stays 0600). A umask of 000 once made -OutFile results 0666.
+    /// one is replaced (a 0600 export stays 0600), never with group or other write (a 0666 one becomes 0644). A umask
+    /// of 000 once made -OutFile results 0666.
     /// File.Get/SetUnixFileMode are .NET 7+ and cannot be named from netstandard2.0: bound by reflection once.
     /// Windows keeps its ACL inheritance (File.Replace keeps the replaced file's ACL), so nothing happens there.
     /// </summary>
@@ -27,7 +28,7 @@ namespace Saleschat.Mtls.Files
                 return;
             }
 
-            int mode = File.Exists(target) ? Convert.ToInt32(Invoke(GetMode, target)) & 0xFFF : Default;
+            int mode = File.Exists(target) ? FileModes.For(ownerOnly: false, Convert.ToInt32(Invoke(GetMode, target))) : Default;
             Invoke(SetMode, file, Enum.ToObject(SetMode.GetParameters()[1].ParameterType, mode));
         }
 

@@ -271,10 +271,10 @@ namespace Saleschat.Mtls.Http
             {
                 return new TransportException(refusal.ErrorId, failure,
                     refusal.Message($"{request.Method} {request.Uri}", request.Uri, notAfter, hasApiKey: _authorization != null),
-                    request.Uri, attempt, ex);
+                    request.Uri, attempt, Secrets.PlatformMessage.Scrubbed(ex));
             }
 
-            return new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, ex);
+            return new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, Secrets.PlatformMessage.Scrubbed(ex));
         }
 
         private static string OneLine(string text) => text.Replace("\r", " ").Replace("\n", " ");

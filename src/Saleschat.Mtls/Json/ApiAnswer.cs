@@ -94,7 +94,7 @@ namespace Saleschat.Mtls.Json
             {
                 // The answer says JSON but is not: hand over the text as it came rather than lose it.
                 return new ApiAnswer(response, response.Body,
-                    $"{response.Method} {response.Uri} answered {response.ContentType} that is not valid JSON ({ServerText.Clean(ex.Message, ServerText.MessageLimit, keepLines: false)}); writing it as text.");
+                    $"{response.Method} {response.Uri} answered {response.ContentType} that is not valid JSON ({ServerText.Clean(Secrets.PlatformMessage.Of(ex), ServerText.MessageLimit, keepLines: false)}); writing it as text.");
             }
         }
     }

@@ -43,7 +43,7 @@ namespace Saleschat.Mtls.Rotation
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
                     throw new SaleschatException(ErrorIds.FileWriteFailed, ErrorKind.WriteError,
-                        $"Could not create the rotation lock '{paths.LockPath}': {ex.Message} The folder must be writable by you.", paths.LockPath, ex);
+                        $"Could not create the rotation lock '{paths.LockPath}': {Secrets.PlatformMessage.Of(ex)} The folder must be writable by you.", paths.LockPath, ex);
                 }
 
                 if (held != null)

@@ -366,7 +366,7 @@ namespace Saleschat.Mtls.Rotation
             }
             catch (SaleschatException ex)
             {
-                throw OldPairGone(paths, journal, ex.Message, ex);
+                throw OldPairGone(paths, journal, Secrets.PlatformMessage.Of(ex), ex);
             }
 
             if (!string.Equals(current.Thumbprint, journal.OldThumbprint, StringComparison.OrdinalIgnoreCase))

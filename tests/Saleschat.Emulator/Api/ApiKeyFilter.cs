@@ -14,7 +14,10 @@ internal sealed class ApiKeyFilter(EmulatorOptions options) : IEndpointFilter
         return HasValidKey(header) ? next(context) : ValueTask.FromResult<object?>(ApiError.Unauthorized());
     }
 
-    private bool HasValidKey(string? header)
+    private bool HasValidKey(string? header) => Matches(header, options.ApiKey);
+
+    /// <summary>Whether an Authorization header carries the emulator's API key.</summary>
+    public static bool Matches(string? header, string apiKey)
     {
         if (header is null || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
         {
@@ -23,7 +26,7 @@ internal sealed class ApiKeyFilter(EmulatorOptions options) : IEndpointFilter
 
         // Fixed-time comparison: cheap, and the emulator should not model a timing leak clients might rely on.
         var presented = Encoding.UTF8.GetBytes(header[Scheme.Length..]);
-        var expected = Encoding.UTF8.GetBytes(options.ApiKey);
+        var expected = Encoding.UTF8.GetBytes(apiKey);
         return CryptographicOperations.FixedTimeEquals(presented, expected);
     }
 }

@@ -21,7 +21,9 @@ internal sealed class CertificateRefusalMiddleware(RequestDelegate next, ClientC
 
             var description = certificate is null
                 ? "No client certificate was presented"
-                : $"Client certificate {certificate.Thumbprint} is not registered for mTLS (Settings -> mTLS -> Upload Certificate)";
+                : ClientCertificatePolicy.IsOutsideValidity(certificate)
+                    ? $"Client certificate {certificate.Thumbprint} is outside its validity period (expired or not yet valid)"
+                    : $"Client certificate {certificate.Thumbprint} is not registered for mTLS (Settings -> mTLS -> Upload Certificate)";
             await ApiError.CertificateNotRegistered(description).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }

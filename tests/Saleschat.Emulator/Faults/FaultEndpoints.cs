@@ -21,6 +21,7 @@ internal static class FaultEndpoints
         routes.MapGet("/__faults/endless", HostileBodyFault.EndlessAsync);
         routes.MapMethods("/__faults/gzipbomb", AnyMethod, HostileBodyFault.GzipBombAsync);
         routes.MapMethods("/__faults/hostile-error", AnyMethod, HostileBodyFault.Error);
+        routes.MapMethods("/__faults/charset", AnyMethod, CharsetFault.HandleAsync);
     }
 
     /// <summary>Requests without <c>key</c> are still counted, under the empty key.</summary>

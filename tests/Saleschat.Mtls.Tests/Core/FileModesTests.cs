@@ -12,6 +12,9 @@ public sealed class FileModesTests
     [InlineData(false, "600", "600")]
     [InlineData(false, "640", "640")]
     [InlineData(false, "4755", "755")]   // never carry setuid over
+    [InlineData(false, "666", "644")]    // a public file never keeps group or other write
+    [InlineData(false, "777", "755")]
+    [InlineData(false, "664", "644")]
     [InlineData(true, "644", "600")]     // a key never stays readable by others
     [InlineData(true, "400", "400")]     // a read-only key stays read-only
     [InlineData(true, "700", "700")]

@@ -57,6 +57,24 @@ public sealed class ResponseBodyTests
         Assert.Equal(sent, response.Body);
     }
 
+    [Theory]
+    [InlineData("utf-7")]
+    [InlineData("\"utf-7\"")]
+    [InlineData("x-no-such-charset")]
+    [InlineData("windows-1252")] // a code page .NET (Core) knows only with CodePagesEncodingProvider registered
+    public async Task A_charset_the_platform_refuses_reads_as_UTF8(string charset)
+    {
+        byte[] data = Encoding.UTF8.GetBytes("{\"ok\":true}");
+        var content = new ByteArrayContent(data);
+        content.Headers.ContentLength = data.Length;
+
+        BodyBuffer body = await ResponseBody.ReadAllAsync(content, 1_000_000, truncate: false, Describe, CancellationToken.None);
+        var response = new ApiResponse { StatusCode = 200, ContentType = "application/json" };
+        response.SetContent(body, charset);
+
+        Assert.Equal("{\"ok\":true}", response.Body);
+    }
+
     [Fact]
     public async Task A_body_over_the_limit_fails_with_ResponseTooLarge()
     {

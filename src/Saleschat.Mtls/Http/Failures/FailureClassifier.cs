@@ -192,7 +192,7 @@ namespace Saleschat.Mtls.Http.Failures
 
         private static KeyValuePair<string, string> Alert(string text, string name) => new KeyValuePair<string, string>(text, name);
 
-        /// <summary>The innermost message, which is the one that says what happened on the wire.</summary>
+        /// <summary>The innermost message, which is the one that says what happened on the wire, with any URI's credentials removed.</summary>
         public static string InnermostMessage(Exception exception)
         {
             Exception e = exception;
@@ -201,7 +201,7 @@ namespace Saleschat.Mtls.Http.Failures
                 e = e.InnerException;
             }
 
-            return e.Message;
+            return Secrets.PlatformMessage.Of(e);
         }
     }
 }

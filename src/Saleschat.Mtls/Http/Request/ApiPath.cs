@@ -34,7 +34,7 @@ namespace Saleschat.Mtls.Http.Request
                         $"The path '{path}' needs an org id: give -OrgId to New-SaleschatSession or set SALESCHAT_ORG_ID.", path);
                 }
 
-                path = ReplaceIgnoringCase(path, OrgPlaceholder, Uri.EscapeDataString(orgId));
+                path = ReplaceIgnoringCase(path, OrgPlaceholder, PathSegment.Escape(OrgPlaceholder, orgId));
             }
 
             string relative = path.TrimStart('/');

@@ -137,9 +137,12 @@ namespace Saleschat.Mtls.Http.Response
             {
                 return Encoding.GetEncoding(charset.Trim('"'));
             }
-            catch (ArgumentException)
+            catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException)
             {
-                return Encoding.UTF8; // an unknown charset: UTF-8, as the JSON and text answers here are
+                // An unknown charset, or one the platform refuses (.NET 5+ throws NotSupportedException for UTF-7,
+                // learn.microsoft.com/dotnet/fundamentals/syslib-diagnostics/syslib0001): UTF-8, as the JSON and
+                // text answers here are.
+                return Encoding.UTF8;
             }
         }
     }

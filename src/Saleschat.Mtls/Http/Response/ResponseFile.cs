@@ -62,7 +62,7 @@ namespace Saleschat.Mtls.Http.Response
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is PlatformNotSupportedException)
             {
                 throw new SaleschatException(ErrorIds.FileWriteFailed, ErrorKind.WriteError,
-                    $"-OutFile '{path}' cannot be written ({ex.Message}). Choose a writable folder; nothing was sent.", path, ex);
+                    $"-OutFile '{path}' cannot be written ({Secrets.PlatformMessage.Of(ex)}). Choose a writable folder; nothing was sent.", path, ex);
             }
         }
 
@@ -134,7 +134,7 @@ namespace Saleschat.Mtls.Http.Response
             {
                 string done = carriedOut ? " (the request was carried out: do not simply send it again)" : string.Empty;
                 throw new SaleschatException(ErrorIds.FileWriteFailed, ErrorKind.WriteError,
-                    $"{describe}{done}, but the answer could not be saved to '{_path}': {ex.Message}. Free some space or choose a writable -OutFile; the request was not retried.",
+                    $"{describe}{done}, but the answer could not be saved to '{_path}': {Secrets.PlatformMessage.Of(ex)}. Free some space or choose a writable -OutFile; the request was not retried.",
                     _path, ex);
             }
         }
