@@ -192,7 +192,7 @@ Import-Module '$manifest'
 `$park = [Action[string]]{ param(`$step) if (`$step -eq '$Step') { [IO.File]::WriteAllText('$marker', `$step); [Threading.Thread]::Sleep(600000) } }
 `$service = [Saleschat.Mtls.Rotation.RotationService]::new(`$null, `$park, [TimeSpan]::Zero)
 `$prove = [System.Func[Security.Cryptography.X509Certificates.X509Certificate2, Saleschat.Mtls.MtlsTestResult]]{ param(`$next)
-    `$probe = New-SaleschatSession -Certificate `$next -BaseUri '$($emulator.BaseUri)' -OrgId '$($emulator.OrgId)' -ServerCertificateAuthority `$ca -NoDefault
+    `$probe = New-SaleschatSession -Certificate `$next -BaseUri '$($emulator.BaseUri)' -OrgId '$($emulator.OrgId)' -ApiKey (ConvertTo-SecureString -AsPlainText -Force '$(Get-TestApiKeyText)') -ServerCertificateAuthority `$ca -NoDefault
     Test-SaleschatMtls -Session `$probe }
 if ('$Step' -eq 'start') { [IO.File]::WriteAllText('$marker', 'start') }
 [Saleschat.Mtls.Rotation.CertificateMaintenance]::new(`$service, `$null).Run([Saleschat.Mtls.Rotation.RotationPaths]::new('$($pair.CertificatePath)', '$($pair.KeyPath)'), `$null, 30, `$prove, `$null)
