@@ -50,6 +50,7 @@ namespace Saleschat.Mtls.Http
             for (int attempt = 1; ; attempt++)
             {
                 _transports.Follow(log, refused: false);
+                MtlsTransport used = _transports.Current;
                 var stopwatch = Stopwatch.StartNew();
                 using (var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
@@ -70,7 +71,7 @@ namespace Saleschat.Mtls.Http
                         if (!followedRefusal && response.StatusCode >= 400 && ResponseRefusal.Of(response) == RefusalKind.ClientCertificate)
                         {
                             followedRefusal = true;
-                            if (_transports.Follow(log, refused: true))
+                            if (_transports.Follow(log, refused: true) || !ReferenceEquals(_transports.Current, used))
                             {
                                 continue;
                             }
@@ -119,8 +120,9 @@ namespace Saleschat.Mtls.Http
                         {
                             // Refused (the old certificate removed from Saleschat?): a pair promoted on disk meanwhile is
                             // tried at once; the server never processed a request whose handshake it refused.
+                            // Another call may have switched the session meanwhile: then this one is sent again too.
                             followedRefusal = true;
-                            if (_transports.Follow(log, refused: true))
+                            if (_transports.Follow(log, refused: true) || !ReferenceEquals(_transports.Current, used))
                             {
                                 wait = TimeSpan.Zero;
                             }
