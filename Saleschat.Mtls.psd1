@@ -28,6 +28,7 @@
         'Invoke-SaleschatMtlsRequest'
         'Start-SaleschatCertificateRotation'
         'Complete-SaleschatCertificateRotation'
+        'Invoke-SaleschatCertificateMaintenance'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,84 +1,81 @@
 <#
 .SYNOPSIS
-    Daily runbook: keeps the Saleschat client certificate from expiring unnoticed. Starts a rotation
-    -RotateWithinDays before expiry, tells the team what to upload, and completes the rotation once the
-    next certificate is accepted.
+    Scheduled certificate upkeep for Saleschat mTLS: a thin wrapper over Invoke-SaleschatCertificateMaintenance
+    that maps its state to an exit code, for cron, systemd timers, Task Scheduler, Azure Automation and CI schedules.
 .DESCRIPTION
-    Run it on a schedule where the key files live. It writes one object (Action, DaysUntilExpiry,
-    NextStep, Pem) and exits with 0 when nothing is needed from a person, 1 when someone must upload the
-    next certificate in Settings > mTLS (so the pipeline or the runbook's alert goes red).
-      Action None              more than -RotateWithinDays days left
-      Action RotationStarted   the next key and certificate were just made: upload Pem
-      Action AwaitingUpload    the next certificate is not accepted yet: upload Pem
-      Action RotationCompleted the next certificate was accepted and promoted
+    Run it every few minutes or once a day where the key files live; it is safe to run as often as you like (one run
+    at a time works on a pair; an overlapping run only looks and says it is locked). It opens a session from the
+    pair itself (-NoDefault) for the proof of a waiting next certificate, runs one maintenance step, prints the
+    outcome (the PEM and the next command as plain lines when a person must act), optionally posts it to a chat
+    webhook, and exits with:
+
+      0  NothingToDo or Completed    nothing is needed from a person
+      2  ActionRequired              the rotation was just started: upload the next certificate (UploadFile)
+      3  WaitingForUpload            the next certificate is not accepted yet: upload it
+      4  Expired                     the certificate in use has expired (or is about to, with nothing accepted)
+      5  Locked                      another run holds the pair; this one changed nothing
+      1  Failed                      an error (its message says what to do); nothing was half-done
+.PARAMETER NotifyUri
+    A chat webhook (Teams, Slack, Google Chat incoming webhook) that gets {"text": "..."} when a person must act
+    (exit codes 2, 3 and 4). Its URL is a secret: pass it from the scheduler's secret store or an environment variable.
+.EXAMPLE
+    pwsh -NoProfile -File ./Watch-SaleschatCertificateExpiry.ps1 -CertificatePath /etc/saleschat/client.crt -KeyPath /etc/saleschat/client.key -AsJson
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $CertificatePath,
     [Parameter(Mandatory)] [string] $KeyPath,
     [securestring] $KeyPassword,
-    [int] $RotateWithinDays = 30,
+    [Alias('RotateWithinDays')] [int] $RenewBeforeDays = 30,
     [ValidateSet('Production', 'UAT')] [string] $Environment = 'Production',
     [string] $OrgId = $env:SALESCHAT_ORG_ID,
     # Private test hosts only.
     [uri] $BaseUri,
     # the CA as a certificate or a file path (relative to the current location)
     $ServerCertificateAuthority,
-    # Return the outcome object instead of printing it (for a calling script).
+    # One JSON line on stdout instead of the list and the plain lines.
+    [switch] $AsJson,
+    [uri] $NotifyUri = $env:SALESCHAT_NOTIFY_URI,
+    # Return the status object instead of printing it and exiting (for a calling script).
     [switch] $PassThru
 )
 
 $ErrorActionPreference = 'Stop'
-# [IO.File] and [IO.Path] resolve relative paths against the process's directory, not the PowerShell location.
-$CertificatePath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($CertificatePath)
-$KeyPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($KeyPath)
-$pair = @{ CertificatePath = $CertificatePath; KeyPath = $KeyPath }
-if ($KeyPassword) { $pair.KeyPassword = $KeyPassword }
+$exitCodes = @{ NothingToDo = 0; Completed = 0; ActionRequired = 2; WaitingForUpload = 3; Expired = 4 }
+try {
+    $pair = @{ CertificatePath = $CertificatePath; KeyPath = $KeyPath }
+    if ($KeyPassword) { $pair.KeyPassword = $KeyPassword }
 
-# The outcome goes through Out-Default before the script exits: under pwsh -File, objects still waiting in the
-# table formatter are lost at exit. -PassThru returns the object instead, for a calling script.
-function Write-Outcome([string] $Action, $Rotation, [int] $Days) {
-    $outcome = [pscustomobject]@{
-        Action          = $Action
-        DaysUntilExpiry = $Days
-        NextStep        = if ($Rotation) { $Rotation.NextStep } else { "Nothing to do: $Days days left." }
-        Pem             = if ($Rotation -and $Action -ne 'RotationCompleted') { $Rotation.Pem } else { $null }
-    }
-    if ($PassThru) { return $outcome }
-    $outcome | Format-List Action, DaysUntilExpiry | Out-Default
-    # What a person copies is written as plain strings, which PowerShell prints unwrapped from the first column; as
-    # list values they would be hard-wrapped with an indent, and the PEM copied from the log would not parse.
-    @('NextStep:', $outcome.NextStep, '') | Out-Default
-    if ($outcome.Pem) { @($outcome.Pem.TrimEnd(), '') | Out-Default }
+    # The session gives the proof its host, org, API key (SALESCHAT_API_KEY) and server CA. A pair left half-promoted
+    # by a killed run does not load as a pair: the maintenance step then finishes it from its journal, without one.
+    $sessionParameters = @{ NoDefault = $true; WarningAction = 'SilentlyContinue' } + $pair
+    if ($OrgId) { $sessionParameters.OrgId = $OrgId }
+    if ($BaseUri) { $sessionParameters.BaseUri = $BaseUri } else { $sessionParameters.Environment = $Environment }
+    if ($ServerCertificateAuthority) { $sessionParameters.ServerCertificateAuthority = $ServerCertificateAuthority }
+    $maintenance = @{ RenewBeforeDays = $RenewBeforeDays; AsJson = [bool]$AsJson } + $pair
+    try { $maintenance.Session = New-SaleschatSession @sessionParameters }
+    catch { if ($_.FullyQualifiedErrorId -notlike 'CertificateKeyMismatch,*') { throw } }
+
+    $output = Invoke-SaleschatCertificateMaintenance @maintenance
+    $result = if ($AsJson) { $output | ConvertFrom-Json } else { $output }
+    $code = if ($result.Locked) { 5 } else { $exitCodes[[string]$result.State] }
 }
-
-$nextCertificatePath = [IO.Path]::Combine([IO.Path]::GetDirectoryName($CertificatePath),
-    [IO.Path]::GetFileNameWithoutExtension($CertificatePath) + '.next' + [IO.Path]::GetExtension($CertificatePath))
-$current = Get-SaleschatClientCertificate -Path $CertificatePath -KeyPath $KeyPath -KeyPassword $KeyPassword -ErrorAction Continue
-$days = (Test-SaleschatClientCertificate -Certificate $current).DaysUntilExpiry
-
-if ([IO.File]::Exists($nextCertificatePath)) {
-    # A rotation is pending: complete it if the next certificate is accepted by now.
-    $session = @{ Certificate = $current; OrgId = $OrgId }
-    if ($BaseUri) { $session.BaseUri = $BaseUri } else { $session.Environment = $Environment }
-    if ($ServerCertificateAuthority) { $session.ServerCertificateAuthority = $ServerCertificateAuthority }
-    $null = New-SaleschatSession @session -WarningAction SilentlyContinue
-    try {
-        $done = Complete-SaleschatCertificateRotation @pair
-        Write-Outcome 'RotationCompleted' $done $done.CurrentCertificate.DaysUntilExpiry
-        exit 0
-    }
-    catch {
-        if ($_.FullyQualifiedErrorId -notlike 'NextCertificateNotAccepted,*') { throw }
-        Write-Outcome 'AwaitingUpload' (Start-SaleschatCertificateRotation @pair) $days
-        exit 1
-    }
-}
-
-if ($days -le $RotateWithinDays) {
-    Write-Outcome 'RotationStarted' (Start-SaleschatCertificateRotation @pair) $days
+catch {
+    # One line a scheduler's log keeps: the error id and the message that says what to do.
+    [Console]::Error.WriteLine("Failed: $($_.FullyQualifiedErrorId): $($_.Exception.Message)")
+    if ($PassThru) { throw }
     exit 1
 }
 
-Write-Outcome 'None' $null $days
-exit 0
+if ($NotifyUri -and $code -in 2, 3, 4) {
+    # A person must act: say what, where, and how many days are left. The PEM is public; the file is the usual upload.
+    $text = "Saleschat mTLS on $([Environment]::MachineName): $($result.State) - $($result.NextStep)"
+    try { $null = Invoke-RestMethod -Method Post -Uri $NotifyUri -ContentType 'application/json' -Body (@{ text = $text } | ConvertTo-Json -Compress) -TimeoutSec 30 }
+    catch { [Console]::Error.WriteLine("Could not post to the webhook: $($_.Exception.Message)") }
+}
+
+if ($PassThru) { return $result }
+# The JSON line is a string: written as output, a calling script (`$line = & ./Watch-…`) gets it. The status object goes
+# through Out-Default before exit: under pwsh -File, objects still waiting in the formatter are lost at exit.
+if ($AsJson) { $output } else { $output | Out-Default }
+exit $code

@@ -26,6 +26,9 @@ namespace Saleschat.Mtls
         private MtlsState _state;
         private volatile bool _closed;
 
+        // Set only for a session made from certificate and key files: it follows a pair promoted by another process.
+        private CertificateFileFollower _follower;
+
         private SaleschatSession(SessionSettings settings, Uri baseUri, bool ownsCertificate)
         {
             _settings = settings.WithCertificate(settings.Certificate);
@@ -88,6 +91,16 @@ namespace Saleschat.Mtls
 
         /// <summary>The sender for API calls and the hello call: the current certificate's pool and the API key.</summary>
         internal ApiSender Sender => _sender;
+
+        /// <summary>
+        /// True for a session made from certificate and key files: it switches to the pair on disk when another process
+        /// promotes a new one. A session made from a certificate object, the store, PEM text or environment variables
+        /// cannot follow files.
+        /// </summary>
+        public bool FollowsCertificateFiles => _follower != null;
+
+        /// <summary>The certificate file the session follows, or null (see <see cref="FollowsCertificateFiles"/>).</summary>
+        public string CertificatePath => _follower?.CertificatePath;
 
         /// <summary>False once the session was closed (Remove-Module, Import-Module -Force or Dispose).</summary>
         public bool IsOpen => !_closed;
@@ -171,6 +184,47 @@ namespace Saleschat.Mtls
             Own(transport, certificate);
             MtlsState old = System.Threading.Interlocked.Exchange(ref _state, new MtlsState(certificate, transport));
             old.Transport.Retire();
+        }
+
+        /// <summary>Follows the pair in these files from now on (New-SaleschatSession -CertificatePath -KeyPath).</summary>
+        internal void FollowFiles(string certificatePath, string keyPath, SecureString password) =>
+            _follower = new CertificateFileFollower(certificatePath, keyPath, password);
+
+        bool ITransportSource.Follow(Action<string> log, bool refused)
+        {
+            MtlsState before = System.Threading.Volatile.Read(ref _state);
+            string old = before.Certificate.Thumbprint;
+            X509Certificate2 promoted = _follower?.Changed(old, refused, log);
+            if (promoted == null || _closed)
+            {
+                promoted?.Dispose();
+                return false;
+            }
+
+            try
+            {
+                RequirePrivateKey(promoted);
+            }
+            catch (SaleschatException ex)
+            {
+                log?.Invoke($"'{_follower.CertificatePath}' now holds {promoted.Thumbprint}, but its key cannot be used ({ex.ErrorId}): this session keeps {old}.");
+                promoted.Dispose();
+                return false;
+            }
+
+            // Only if nothing switched meanwhile (Complete-SaleschatCertificateRotation in this process switches to the
+            // certificate it returns to its caller, which must stay usable): otherwise this copy is released unused.
+            MtlsTransport transport = NewTransport(promoted);
+            Own(transport, promoted);
+            if (System.Threading.Interlocked.CompareExchange(ref _state, new MtlsState(promoted, transport), before) != before)
+            {
+                transport.Dispose();
+                return false;
+            }
+
+            before.Transport.Retire();
+            log?.Invoke($"'{_follower.CertificatePath}' now holds {promoted.Thumbprint} (expires {promoted.NotAfter.ToUniversalTime():u}): this session switched to it from {old}{(refused ? " after the server refused the old one" : string.Empty)}; calls already running finish with the old one.");
+            return true;
         }
 
         MtlsTransport ITransportSource.Acquire()

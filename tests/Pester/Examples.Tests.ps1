@@ -152,23 +152,23 @@ Describe 'examples/runbooks/Watch-SaleschatCertificateExpiry.ps1' -Tag 'CI', 'Sl
         $environment = @{ SALESCHAT_ORG_ID = $emulator.OrgId }
 
         $started = Invoke-Example 'runbooks/Watch-SaleschatCertificateExpiry.ps1' $arguments $environment $watch
-        $started.ExitCode | Should -Be 1 -Because $started.Text
-        $started.Text | Should -Match 'Action\s+: RotationStarted'
+        $started.ExitCode | Should -Be 2 -Because $started.Text
+        $started.Text | Should -Match 'State\s+: ActionRequired'
         $started.Text | Should -Match '-----BEGIN CERTIFICATE-----'
 
         $waiting = Invoke-Example 'runbooks/Watch-SaleschatCertificateExpiry.ps1' $arguments $environment $watch
-        $waiting.ExitCode | Should -Be 1 -Because $waiting.Text
-        $waiting.Text | Should -Match 'Action\s+: AwaitingUpload'
+        $waiting.ExitCode | Should -Be 3 -Because $waiting.Text
+        $waiting.Text | Should -Match 'State\s+: WaitingForUpload'
 
         Add-EmulatorCertificate -Emulator $emulator -Certificate (Join-Path $watch 'client.next.crt')
         $completed = Invoke-Example 'runbooks/Watch-SaleschatCertificateExpiry.ps1' $arguments $environment $watch
         $completed.ExitCode | Should -Be 0 -Because $completed.Text
-        $completed.Text | Should -Match 'Action\s+: RotationCompleted'
+        $completed.Text | Should -Match 'State\s+: Completed'
         $completed.Text | Should -Match 'DaysUntilExpiry\s+: 36[45]'
 
         $quiet = Invoke-Example 'runbooks/Watch-SaleschatCertificateExpiry.ps1' $arguments $environment $watch
         $quiet.ExitCode | Should -Be 0 -Because $quiet.Text
-        $quiet.Text | Should -Match 'Action\s+: None'
+        $quiet.Text | Should -Match 'State\s+: NothingToDo'
     }
 
     It 'sees a pending rotation given relative paths after Set-Location (PowerShell location, not process directory)' {
@@ -177,17 +177,17 @@ Describe 'examples/runbooks/Watch-SaleschatCertificateExpiry.ps1' -Tag 'CI', 'Sl
         $script = [IO.Path]::Combine($examples, 'runbooks', 'Watch-SaleschatCertificateExpiry.ps1')
         $command = "Set-Location '$moved'; & '$script' -CertificatePath ./client.crt -KeyPath ./client.key -OrgId $($emulator.OrgId) -BaseUri $($emulator.BaseUri) -ServerCertificateAuthority '$($emulator.CaPath)'; exit `$LASTEXITCODE"
         $first = Invoke-TestPwsh -Command $command -WorkingDirectory $TestDrive -ModuleOnPath -TimeoutSec 120
-        (Get-TestPwshText $first) | Should -Match 'Action\s+: RotationStarted'
+        (Get-TestPwshText $first) | Should -Match 'State\s+: ActionRequired'
         $second = Invoke-TestPwsh -Command $command -WorkingDirectory $TestDrive -ModuleOnPath -TimeoutSec 120
-        $second.ExitCode | Should -Be 1
-        (Get-TestPwshText $second) | Should -Match 'Action\s+: AwaitingUpload'
+        $second.ExitCode | Should -Be 3
+        (Get-TestPwshText $second) | Should -Match 'State\s+: WaitingForUpload'
     }
 
     It 'returns the outcome as an object with -PassThru' {
         $passthru = Join-Path $TestDrive 'passthru'
         $pair = New-TestClientPair -Folder $passthru -Name 'client' -Emulator $emulator
         $outcome = & ([IO.Path]::Combine($examples, 'runbooks', 'Watch-SaleschatCertificateExpiry.ps1')) -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -OrgId $emulator.OrgId -PassThru
-        $outcome.Action | Should -Be 'None'
+        $outcome.State.ToString() | Should -Be 'NothingToDo'
         $outcome.DaysUntilExpiry | Should -BeGreaterThan 360
     }
 }

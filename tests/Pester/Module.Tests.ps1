@@ -6,7 +6,7 @@ BeforeAll {
     Import-TestedModule
     $cmdlets = @(Get-Command -Module Saleschat.Mtls)
     $writers = 'New-SaleschatClientKey', 'New-SaleschatClientCertificate', 'Export-SaleschatClientCertificate',
-        'Start-SaleschatCertificateRotation', 'Complete-SaleschatCertificateRotation'
+        'Start-SaleschatCertificateRotation', 'Complete-SaleschatCertificateRotation', 'Invoke-SaleschatCertificateMaintenance'
 
     function Get-Completion([string] $Line) {
         @([System.Management.Automation.CommandCompletion]::CompleteInput($Line, $Line.Length, $null).CompletionMatches.CompletionText)
@@ -37,7 +37,7 @@ Describe 'PowerShell conventions, over every exported cmdlet' -Tag 'CI', 'WinPS'
     It '<Name> supports -WhatIf and -Confirm exactly when it writes' -ForEach @(
         'New-SaleschatClientKey', 'New-SaleschatClientCertificate', 'Get-SaleschatClientCertificate', 'Export-SaleschatClientCertificate',
         'Test-SaleschatClientCertificate', 'New-SaleschatSession', 'Test-SaleschatMtls', 'Invoke-SaleschatMtlsRequest',
-        'Start-SaleschatCertificateRotation', 'Complete-SaleschatCertificateRotation' | ForEach-Object { @{ Name = $_ } }
+        'Start-SaleschatCertificateRotation', 'Complete-SaleschatCertificateRotation', 'Invoke-SaleschatCertificateMaintenance' | ForEach-Object { @{ Name = $_ } }
     ) {
         $c = Get-Command $Name
         $c.Parameters.ContainsKey('WhatIf') | Should -Be ($writers -contains $Name)

@@ -143,6 +143,11 @@ namespace Saleschat.Mtls.Cmdlets
                 // A certificate loaded here (files, PEM, the store) belongs to the session, which disposes it when it is
                 // closed (and at once if it cannot be made); a piped -Certificate stays the caller's.
                 SaleschatSession session = SaleschatSession.Create(RequireOrgId(settings), ownsCertificate: ParameterSetName != CertificateSet);
+                if (ParameterSetName == FilesSet && KeyPath != null)
+                {
+                    // A pair of files can be promoted by another process (a scheduled maintenance run): follow it.
+                    session.FollowFiles(ResolvePath(CertificatePath), ResolvePath(KeyPath), KeyPassword);
+                }
                 WarnAboutExpiry(session);
                 WarnAboutChain(session.Certificate);
                 SendChainFromStore(session.Certificate);

@@ -45,9 +45,12 @@ namespace Saleschat.Mtls.Http
         public async Task<ApiResponse> SendAsync(ApiRequest request, Action<string> log, CancellationToken cancellationToken)
         {
             var total = Stopwatch.StartNew();
+            bool followedRefusal = false;
             bool resentOverHttp11 = false;
             for (int attempt = 1; ; attempt++)
             {
+                _transports.Follow(log, refused: false);
+                MtlsTransport used = _transports.Current;
                 var stopwatch = Stopwatch.StartNew();
                 using (var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
@@ -62,6 +65,16 @@ namespace Saleschat.Mtls.Http
                         if (response.IsSuccess)
                         {
                             return response;
+                        }
+
+                        // An edge's refusal page (nginx 400/495/496, a 403): a pair promoted on disk meanwhile is tried once.
+                        if (!followedRefusal && response.StatusCode >= 400 && ResponseRefusal.Of(response) == RefusalKind.ClientCertificate)
+                        {
+                            followedRefusal = true;
+                            if (_transports.Follow(log, refused: true) || !ReferenceEquals(_transports.Current, used))
+                            {
+                                continue;
+                            }
                         }
 
                         wait = request.Retry.AfterStatus(attempt, request.Method, response.StatusCode, response.RetryAfter);
@@ -109,6 +122,18 @@ namespace Saleschat.Mtls.Http
                         // The platform's own words go to the verbose stream only; the error message stays one plain line.
                         log?.Invoke($"{request.Method} {request.Uri} failed after {stopwatch.ElapsedMilliseconds} ms: {failure} (attempt {attempt}): {OneLine(FailureClassifier.InnermostMessage(ex))}");
                         wait = request.Retry.AfterFailure(attempt, request.Method, failure);
+                        if (!followedRefusal && (failure == FailureKind.ClientCertificateRefused || failure == FailureKind.ConnectionClosed))
+                        {
+                            // Refused (the old certificate removed from Saleschat?): a pair promoted on disk meanwhile is
+                            // tried at once; the server never processed a request whose handshake it refused.
+                            // Another call may have switched the session meanwhile: then this one is sent again too.
+                            followedRefusal = true;
+                            if (_transports.Follow(log, refused: true) || !ReferenceEquals(_transports.Current, used))
+                            {
+                                wait = TimeSpan.Zero;
+                            }
+                        }
+
                         if (wait == null)
                         {
                             throw Failed(failure, request, ex, timedOut, attempt, platform);

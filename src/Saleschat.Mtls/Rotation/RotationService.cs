@@ -61,6 +61,14 @@ namespace Saleschat.Mtls.Rotation
 
             using (Lock(paths))
             {
+                return StartHeld(paths, password, keySize, validityDays, certificateRequest);
+            }
+        }
+
+        /// <summary>Start for a caller that already holds the pair's lock (<see cref="Lock"/>): scheduled maintenance.</summary>
+        public CertificateRotation StartHeld(RotationPaths paths, SecureString password, int? keySize, int validityDays, bool certificateRequest = false)
+        {
+            {
                 ThrowIfCompletionInterrupted(paths);
                 X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password);
 

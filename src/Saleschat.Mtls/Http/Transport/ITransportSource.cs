@@ -10,6 +10,12 @@ namespace Saleschat.Mtls.Http.Transport
         /// <summary>The current pool without holding it: only to describe a failure (its certificate's expiry, a name mismatch).</summary>
         MtlsTransport Current { get; }
 
+        /// <summary>
+        /// For a session made from files: switches to a pair another process promoted, if the files changed (looked at
+        /// every few seconds, or now when <paramref name="refused"/>). True when it switched.
+        /// </summary>
+        bool Follow(System.Action<string> log, bool refused);
+
         /// <summary>True once the session was closed (Remove-Module, Import-Module -Force, Dispose).</summary>
         bool IsClosed { get; }
 

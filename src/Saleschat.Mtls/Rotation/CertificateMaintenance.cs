@@ -1,0 +1,212 @@
+using System;
+using System.IO;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using Saleschat.Mtls.Certificates;
+using Saleschat.Mtls.Errors;
+
+namespace Saleschat.Mtls.Rotation
+{
+    /// <summary>
+    /// One idempotent step of certificate upkeep for a scheduler (cron, a systemd timer, Task Scheduler, Azure
+    /// Automation, a CI schedule), built on <see cref="RotationService"/>: before the renewal window it does nothing;
+    /// inside it, it starts the rotation and asks for the upload; with a next pair it proves it with the hello call
+    /// and promotes it once Saleschat accepts it. One run at a time works on a pair (<see cref="RotationLock"/>); a
+    /// run that finds the lock held only looks and says so. A run killed at any point leaves the current pair
+    /// working (the rotation's own guarantees), and the next run finishes: a pending pair is kept, an interrupted
+    /// promotion is finished from its journal.
+    /// </summary>
+    public sealed class CertificateMaintenance
+    {
+        /// <summary>No wait: an overlapping run (cron started the next one while the last still works) reports "locked" at once.</summary>
+        public static readonly TimeSpan LockWait = TimeSpan.Zero;
+
+        /// <summary>The default renewal window: a year's certificate is renewed a month before it expires.</summary>
+        public const int DefaultRenewBeforeDays = 30;
+
+        private readonly RotationService _rotations;
+        private readonly Func<DateTime> _utcNow;
+
+        public CertificateMaintenance(RotationService rotations = null, Func<DateTime> utcNow = null)
+        {
+            _rotations = rotations ?? new RotationService(lockWait: LockWait);
+            _utcNow = utcNow ?? (() => DateTime.UtcNow);
+        }
+
+        /// <summary>
+        /// "About to expire": under a day left, or under a tenth of its lifetime for certificates that live less than
+        /// ten days (so a short-lived test certificate has a renewal window before it is "expired").
+        /// </summary>
+        public static bool IsAboutToExpire(X509Certificate2 certificate, DateTime utcNow)
+        {
+            TimeSpan left = certificate.NotAfter.ToUniversalTime() - utcNow;
+            TimeSpan lifetime = certificate.NotAfter.ToUniversalTime() - certificate.NotBefore.ToUniversalTime();
+            TimeSpan critical = TimeSpan.FromTicks(Math.Min(TimeSpan.FromDays(1).Ticks, lifetime.Ticks / 10));
+            return left < critical;
+        }
+
+        /// <summary>Whether the certificate is inside the renewal window (it expires within <paramref name="renewBeforeDays"/> days).</summary>
+        public static bool IsInRenewalWindow(X509Certificate2 certificate, int renewBeforeDays, DateTime utcNow) =>
+            certificate.NotAfter.ToUniversalTime() - utcNow <= TimeSpan.FromDays(renewBeforeDays);
+
+        /// <param name="paths">The pair's files.</param>
+        /// <param name="password">The keys' password, if they are encrypted.</param>
+        /// <param name="renewBeforeDays">How many days before expiry the rotation starts.</param>
+        /// <param name="prove">The hello call with a certificate (the session's host, org, key and trust); asked only when a next pair waits.</param>
+        /// <param name="log">One line per step taken (never a secret).</param>
+        public CertificateMaintenanceResult Run(RotationPaths paths, SecureString password, int renewBeforeDays, Func<X509Certificate2, MtlsTestResult> prove, Action<string> log = null)
+        {
+            log = log ?? (_ => { });
+            RotationService.RefuseCombinedPem(paths);
+            RotationLock held;
+            try
+            {
+                held = _rotations.Lock(paths);
+            }
+            catch (SaleschatException ex) when (ex.ErrorId == ErrorIds.RotationInProgress)
+            {
+                log($"Another run holds '{paths.LockPath}': looking only.");
+                return Observe(paths, renewBeforeDays);
+            }
+
+            using (held)
+            {
+                if (_rotations.IsCompletionInterrupted(paths))
+                {
+                    return Resume(paths, password, prove, log);
+                }
+
+                using (X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password))
+                {
+                    DateTime now = _utcNow();
+                    CertificateMaintenanceResult result = CertificateMaintenanceResult.For(paths, current, now);
+                    if (File.Exists(paths.NextKeyPath) && File.Exists(paths.NextCertificatePath))
+                    {
+                        return ProveAndPromote(paths, password, prove, current, result, log);
+                    }
+
+                    if (!File.Exists(paths.NextKeyPath) && !IsInRenewalWindow(current, renewBeforeDays, now))
+                    {
+                        result.State = CertificateMaintenanceState.NothingToDo;
+                        result.NextStep = $"Nothing to do: {result.DaysUntilExpiry} days left (until {result.NotAfter:yyyy-MM-dd HH:mm} UTC); the rotation starts {renewBeforeDays} days before expiry.";
+                        return result;
+                    }
+
+                    // Inside the window (or a Start killed after the key, before the certificate): make or finish the next pair.
+                    CertificateRotation started = _rotations.StartHeld(paths, password, null, ClientCertificateBuilder.DefaultValidityDays);
+                    log($"Started the rotation: {started.NextCertificate.Thumbprint} waits in '{paths.NextCertificatePath}'.");
+                    result.Waiting(paths, started.Pem, started.NextCertificate.Thumbprint);
+                    started.NextCertificate.Dispose();
+                    return Pending(result, current, now, CertificateMaintenanceState.ActionRequired);
+                }
+            }
+        }
+
+        private CertificateMaintenanceResult ProveAndPromote(RotationPaths paths, SecureString password, Func<X509Certificate2, MtlsTestResult> prove,
+            X509Certificate2 current, CertificateMaintenanceResult result, Action<string> log)
+        {
+            X509Certificate2 next = _rotations.LoadNext(paths, password);
+            try
+            {
+                result.Waiting(paths, CertificatePem.Encode(next.RawData), next.Thumbprint);
+                if (prove == null)
+                {
+                    throw new SaleschatException(ErrorIds.NoSaleschatSession, ErrorKind.InvalidOperation,
+                        $"A next certificate waits in '{paths.NextCertificatePath}', and proving it needs a session (its environment, org, API key and server CA): run New-SaleschatSession first, or pass -Session.", null);
+                }
+
+                MtlsTestResult proof = prove(next);
+                if (!proof.Success)
+                {
+                    log($"The next certificate {next.Thumbprint} is not accepted yet: {proof.Diagnosis}.");
+                    result.ProofDiagnosis = proof.Diagnosis.ToString();
+                    return Pending(result, current, _utcNow(), CertificateMaintenanceState.WaitingForUpload);
+                }
+
+                log($"The next certificate {next.Thumbprint} is accepted: promoting it.");
+                return Promoted(paths, password, next, current.Thumbprint);
+            }
+            finally
+            {
+                next.Dispose();
+            }
+        }
+
+        /// <summary>A promotion killed half-way: its journal was written only after a proof. Proven again, then finished.</summary>
+        private CertificateMaintenanceResult Resume(RotationPaths paths, SecureString password, Func<X509Certificate2, MtlsTestResult> prove, Action<string> log)
+        {
+            RotationJournal journal = _rotations.ReadJournal(paths);
+            using (X509Certificate2 next = _rotations.LoadJournalled(paths, journal, password))
+            {
+                if (prove == null)
+                {
+                    // As Complete does without a session: the pair on disk may be half-promoted, so no session could be
+                    // opened from it; the journal is ours alone and was written only after the proof.
+                    log($"Finishing an interrupted promotion of {next.Thumbprint} without a session: the journal '{paths.JournalPath}' records that it was proven{(journal.Proven != null ? " at " + journal.Proven : string.Empty)}.");
+                    return Promoted(paths, password, next, journal.OldThumbprint);
+                }
+
+                log($"Finishing an interrupted promotion of {next.Thumbprint} (journal '{paths.JournalPath}'): proving it again first.");
+                MtlsTestResult proof = prove(next);
+                if (!proof.Success)
+                {
+                    throw new SaleschatException(ErrorIds.NextCertificateNotAccepted, ErrorKind.InvalidOperation,
+                        $"An interrupted promotion of {next.Thumbprint} waits to be finished, but Saleschat did not accept it now ({proof.Diagnosis}: {proof.Message}). Nothing more was moved; once the hello call works, run this again.",
+                        paths.JournalPath);
+                }
+
+                return Promoted(paths, password, next, journal.OldThumbprint);
+            }
+        }
+
+        private CertificateMaintenanceResult Promoted(RotationPaths paths, SecureString password, X509Certificate2 proven, string oldThumbprint)
+        {
+            CertificateRotation rotation = _rotations.Promote(paths, password, proven);
+            using (X509Certificate2 promoted = rotation.CurrentCertificate)
+            {
+                CertificateMaintenanceResult result = CertificateMaintenanceResult.For(paths, promoted, _utcNow());
+                result.State = CertificateMaintenanceState.Completed;
+                result.NextThumbprint = promoted.Thumbprint;
+                result.PreviousThumbprint = oldThumbprint;
+                result.NextStep = rotation.NextStep;
+                return result;
+            }
+        }
+
+        private static CertificateMaintenanceResult Pending(CertificateMaintenanceResult result, X509Certificate2 current, DateTime now, CertificateMaintenanceState state)
+        {
+            string upload = $"upload {result.UploadFile} in Saleschat (Settings > mTLS > Upload Certificate), keeping the current certificate; the next run proves and promotes it.";
+            if (CertificateExpiry.IsExpired(current, now) || IsAboutToExpire(current, now))
+            {
+                result.State = CertificateMaintenanceState.Expired;
+                result.NextStep = CertificateExpiry.IsExpired(current, now)
+                    ? $"EXPIRED: the certificate in use ({current.Thumbprint}) expired at {result.NotAfter:yyyy-MM-dd HH:mm} UTC and Saleschat refuses it. Now: {upload}"
+                    : $"EXPIRES SOON: the certificate in use ({current.Thumbprint}) expires at {result.NotAfter:yyyy-MM-dd HH:mm} UTC and no next one is accepted. Now: {upload}";
+                return result;
+            }
+
+            result.State = state;
+            result.NextStep = state == CertificateMaintenanceState.ActionRequired
+                ? $"Action required: {upload} {result.DaysUntilExpiry} days left on the current one."
+                : $"Waiting for the upload ({result.ProofDiagnosis}): {upload} {result.DaysUntilExpiry} days left on the current one.";
+            return result;
+        }
+
+        /// <summary>What a run that could not take the lock reports: the state as the files show it, changing nothing.</summary>
+        private CertificateMaintenanceResult Observe(RotationPaths paths, int renewBeforeDays)
+        {
+            DateTime now = _utcNow();
+            using (X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, null, null))
+            {
+                CertificateMaintenanceResult result = CertificateMaintenanceResult.For(paths, current, now);
+                result.Locked = true;
+                result.State = CertificateExpiry.IsExpired(current, now) || IsAboutToExpire(current, now) ? CertificateMaintenanceState.Expired
+                    : File.Exists(paths.NextCertificatePath) ? CertificateMaintenanceState.WaitingForUpload
+                    : IsInRenewalWindow(current, renewBeforeDays, now) ? CertificateMaintenanceState.ActionRequired
+                    : CertificateMaintenanceState.NothingToDo;
+                result.NextStep = $"Locked: another maintenance run holds '{paths.LockPath}' and is working on this pair; this run changed nothing. The next scheduled run reports the outcome.";
+                return result;
+            }
+        }
+    }
+}
