@@ -14,8 +14,8 @@ BeforeAll {
 }
 
 Describe 'PowerShell conventions, over every exported cmdlet' -Tag 'CI', 'WinPS' {
-    It 'exports eleven cmdlets, every verb approved' {
-        $cmdlets | Should -HaveCount 11
+    It 'exports twelve cmdlets, every verb approved' {
+        $cmdlets | Should -HaveCount 12
         $approved = (Get-Verb).Verb
         foreach ($c in $cmdlets) { $approved | Should -Contain $c.Verb -Because $c.Name }
     }
