@@ -187,8 +187,8 @@ namespace Saleschat.Mtls
         }
 
         /// <summary>Follows the pair in these files from now on (New-SaleschatSession -CertificatePath -KeyPath).</summary>
-        internal void FollowFiles(string certificatePath, string keyPath, SecureString password) =>
-            _follower = new CertificateFileFollower(certificatePath, keyPath, password);
+        internal void FollowFiles(string certificatePath, string keyPath, SecureString password, string chainPath = null) =>
+            _follower = new CertificateFileFollower(certificatePath, keyPath, password, chainPath);
 
         bool ITransportSource.Follow(Action<string> log, bool refused)
         {

@@ -146,7 +146,7 @@ namespace Saleschat.Mtls.Cmdlets
                 if (ParameterSetName == FilesSet && KeyPath != null)
                 {
                     // A pair of files can be promoted by another process (a scheduled maintenance run): follow it.
-                    session.FollowFiles(ResolvePath(CertificatePath), ResolvePath(KeyPath), KeyPassword);
+                    session.FollowFiles(ResolvePath(CertificatePath), ResolvePath(KeyPath), KeyPassword, ResolvePath(ChainPath));
                 }
                 WarnAboutExpiry(session);
                 WarnAboutChain(session.Certificate);

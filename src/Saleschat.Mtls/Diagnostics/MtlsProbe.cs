@@ -36,6 +36,10 @@ namespace Saleschat.Mtls.Diagnostics
                 DaysUntilExpiry = CertificateExpiry.DaysUntilExpiry(certificate),
             };
 
+            // Read now: a session that follows its files may switch to a promoted pair during the call (at once after a
+            // refusal), and then releases this certificate, whose properties would throw afterwards.
+            DateTime notAfter = certificate.NotAfter;
+
             if (!certificate.HasPrivateKey)
             {
                 return Diagnose(result, MtlsDiagnosis.NoPrivateKey,
@@ -63,6 +67,15 @@ namespace Saleschat.Mtls.Diagnostics
                 // curl omits the key, so a host may not need it; sending it is never wrong, and a host that checks it
                 // (Saleschat's docs: "the right API key and client certificate") would otherwise answer 401.
                 ApiResponse response = await session.Sender.SendAsync(request, log, cancellationToken).ConfigureAwait(false);
+                var used = session.Certificate;
+                if (!ReferenceEquals(used, certificate))
+                {
+                    // The call was answered with the pair the session switched to: the result speaks of that one.
+                    result.Thumbprint = used.Thumbprint;
+                    result.DaysUntilExpiry = CertificateExpiry.DaysUntilExpiry(used);
+                    notAfter = used.NotAfter;
+                }
+
                 result.StatusCode = response.StatusCode;
                 result.Body = ServerText.Clean(response.Body, ServerText.MessageLimit, keepLines: true);
                 result.HttpVersion = response.HttpVersion;
@@ -72,11 +85,11 @@ namespace Saleschat.Mtls.Diagnostics
                     return Diagnose(result, MtlsDiagnosis.TlsInspectedByProxy, Proxies.ProxyMessages.InspectedTrusted(result.Uri, session.ProxyRoute, response.StatusCode, issuer));
                 }
 
-                return FromResponse(result, response, certificate.NotAfter, session.HasApiKey, session.MissingClientIssuer);
+                return FromResponse(result, response, notAfter, session.HasApiKey, session.MissingClientIssuer);
             }
             catch (TransportException ex)
             {
-                return FromFailure(result, ex, certificate, session.HasApiKey, session.MissingClientIssuer);
+                return FromFailure(result, ex, notAfter, session.HasApiKey, session.MissingClientIssuer);
             }
             catch (SaleschatException ex)
             {
@@ -124,13 +137,13 @@ namespace Saleschat.Mtls.Diagnostics
                 + (words != null ? $" ({words})" : string.Empty) + ". Is -BaseUri Saleschat's mTLS host?");
         }
 
-        private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, bool hasApiKey, string missingIssuer)
+        private static MtlsTestResult FromFailure(MtlsTestResult result, TransportException ex, DateTime notAfter, bool hasApiKey, string missingIssuer)
         {
             // One hello on a fresh connection: a close right after the handshake is the edge refusing.
-            CredentialRefusal refusal = CredentialRefusal.OfFailure(ex, ex.Failure, certificate.NotAfter, closedIsRefusal: true, missingIssuer);
+            CredentialRefusal refusal = CredentialRefusal.OfFailure(ex, ex.Failure, notAfter, closedIsRefusal: true, missingIssuer);
             if (refusal != null)
             {
-                return Diagnose(result, refusal.Verdict, refusal.Message(null, result.Uri, certificate.NotAfter, hasApiKey));
+                return Diagnose(result, refusal.Verdict, refusal.Message(null, result.Uri, notAfter, hasApiKey));
             }
 
             switch (ex.Failure)

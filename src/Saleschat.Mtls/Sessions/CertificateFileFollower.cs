@@ -25,15 +25,17 @@ namespace Saleschat.Mtls.Sessions
         private readonly string _certificatePath;
         private readonly string _keyPath;
         private readonly SecureString _password;
+        private readonly string _chainPath;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private long _nextCheckTicks;
         private string _seen;
         private int _checking;
 
-        public CertificateFileFollower(string certificatePath, string keyPath, SecureString password)
+        public CertificateFileFollower(string certificatePath, string keyPath, SecureString password, string chainPath = null)
         {
             _certificatePath = certificatePath;
             _keyPath = keyPath;
+            _chainPath = chainPath;
             _password = password?.Copy();
             _password?.MakeReadOnly();
             _seen = Stamp();
@@ -72,7 +74,9 @@ namespace Saleschat.Mtls.Sessions
                 X509Certificate2 loaded;
                 try
                 {
-                    loaded = ClientCertificateReader.FromFiles(_certificatePath, _keyPath, _password);
+                    // The same checks as New-SaleschatSession: a key others can read or write (or another user's) is
+                    // refused here too, and the -ChainPath CA certificates stay with the followed certificate.
+                    loaded = ClientCertificateReader.FromFiles(_certificatePath, _keyPath, _password, VouchForKey, _chainPath);
                 }
                 catch (SaleschatException ex)
                 {
@@ -93,6 +97,14 @@ namespace Saleschat.Mtls.Sessions
             finally
             {
                 Volatile.Write(ref _checking, 0);
+            }
+        }
+
+        private void VouchForKey(string path, Files.FileFacts facts)
+        {
+            if (string.Equals(path, _keyPath, StringComparison.Ordinal))
+            {
+                Keys.KeyFileTrust.Require(path, facts);
             }
         }
 
