@@ -147,6 +147,31 @@ namespace Saleschat.Mtls.Http
             }
         }
 
+        /// <summary>
+        /// The transport's send, where an unreadable authentication challenge is a failure like any other: .NET's
+        /// NTLM/Negotiate handler decodes the blob of a "Proxy-Authenticate: Negotiate …" answer with
+        /// Convert.FromBase64String and lets its FormatException escape SendAsync (dotnet/runtime
+        /// src/libraries/System.Net.Security/src/System/Net/Security/NegotiateAuthentication.cs, GetOutgoingBlob(string)),
+        /// so any proxy, given credentials, could otherwise put a raw .NET exception in front of the user.
+        /// </summary>
+        private static async Task<HttpResponseMessage> SendReadingChallengesAsync(MtlsTransport transport, HttpRequestMessage message, CancellationToken token, bool http11)
+        {
+            try
+            {
+                return await transport.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token, http11).ConfigureAwait(false);
+            }
+            catch (FormatException ex)
+            {
+                if (transport.ProxyRoute?.InUse == true)
+                {
+                    // Only a proxy is given credentials, so only its challenge is decoded: it asked for authentication.
+                    throw new Proxies.ProxyAnswerException(407, null);
+                }
+
+                throw new HttpRequestException("The server's authentication challenge could not be read.", ex);
+            }
+        }
+
         private async Task<ApiResponse> SendOnceAsync(ApiRequest request, bool http11, CancellationToken token)
         {
             // The part file first: a folder that cannot be written costs no request.
@@ -156,7 +181,7 @@ namespace Saleschat.Mtls.Http
                 try
                 {
                     using (HttpRequestMessage message = BuildMessage(request))
-                    using (HttpResponseMessage response = await transport.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token, http11).ConfigureAwait(false))
+                    using (HttpResponseMessage response = await SendReadingChallengesAsync(transport, message, token, http11).ConfigureAwait(false))
                     {
                         Proxies.ProxyFailure.ThrowIfProxyAnswered(response);
                         var result = new ApiResponse
