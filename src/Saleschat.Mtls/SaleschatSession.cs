@@ -192,6 +192,12 @@ namespace Saleschat.Mtls
 
         bool ITransportSource.Follow(Action<string> log, bool refused)
         {
+            // A closed session disposed its certificate: say nothing here, the caller's Acquire names the closed session.
+            if (_closed)
+            {
+                return false;
+            }
+
             MtlsState before = System.Threading.Volatile.Read(ref _state);
             string old = before.Certificate.Thumbprint;
             X509Certificate2 promoted = _follower?.Changed(old, refused, log);

@@ -54,3 +54,19 @@ Describe 'Test-SaleschatMtls on the call that switches to a promoted pair' -Tag 
         finally { $session.Dispose(); Clear-EmulatorCertificates -Emulator $emulator }
     }
 }
+
+Describe 'A closed session that follows its files' -Tag 'CI' {
+    It 'gives SessionClosed once its files are due to be looked at again' {
+        $pair = New-TestClientPair -Folder (Join-Path $TestDrive 'closed')
+        Add-EmulatorCertificate -Emulator $emulator -Certificate $pair.CertificatePath
+        $session = New-TestSession -Emulator $emulator -Pair $pair -Extra @{ NoDefault = $true }
+        Invoke-SaleschatMtlsRequest -Session $session '/v4/orgs/{orgId}/mtls/hello' | Should -Be 'Hello, world!'
+        $session.Dispose()
+        # The files are looked at no more than every 3 s (CertificateFileFollower.Interval): past it, the next call looks.
+        Start-Sleep -Milliseconds 3500
+        $failure = $null
+        $null = Invoke-SaleschatMtlsRequest -Session $session '/v4/orgs/{orgId}/mtls/hello' -ErrorAction SilentlyContinue -ErrorVariable failure
+        $failure[0].FullyQualifiedErrorId | Should -BeExactly 'SessionClosed,Saleschat.Mtls.Cmdlets.InvokeSaleschatMtlsRequestCommand'
+        Clear-EmulatorCertificates -Emulator $emulator
+    }
+}
