@@ -192,6 +192,12 @@ namespace Saleschat.Mtls
 
         bool ITransportSource.Follow(Action<string> log, bool refused)
         {
+            // A closed session has released its certificate: nothing to compare, and the call says SessionClosed.
+            if (_follower == null || _closed)
+            {
+                return false;
+            }
+
             MtlsState before = System.Threading.Volatile.Read(ref _state);
             string old = before.Certificate.Thumbprint;
             X509Certificate2 promoted = _follower?.Changed(old, refused, log);
