@@ -192,8 +192,8 @@ namespace Saleschat.Mtls
 
         bool ITransportSource.Follow(Action<string> log, bool refused)
         {
-            // A closed session disposed its certificate: say nothing here, the caller's Acquire names the closed session.
-            if (_closed)
+            // A closed session has released its certificate: nothing to compare, and the call says SessionClosed.
+            if (_follower == null || _closed)
             {
                 return false;
             }

@@ -63,6 +63,7 @@ Export-ModuleMember -Alias Test-ContainsKeyMaterial -Function @(
     'Write-TestEdgeAllowedSet'
     'Start-TestEdge'
     'Get-TestEdgeLog'
+    'Wait-TestEdgeListening'
     'Send-TestEdgeSignal'
     'Update-TestEdgeAllowed'
     'Stop-TestEdge'

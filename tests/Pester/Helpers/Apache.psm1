@@ -90,15 +90,7 @@ function Start-TestApacheEdge {
         AccessLog     = [IO.Path]::Combine($prefix, 'access.log')
         ReceivedLog   = $received
     }
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-    while (-not (Test-TcpPortOpen $port)) {
-        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
-            $log = Get-TestEdgeLog $edge
-            Stop-TestEdge $edge
-            throw "$kind did not start on 127.0.0.1:$port within $TimeoutSec s: $log"
-        }
-        Start-Sleep -Milliseconds 50
-    }
+    Wait-TestEdgeListening $edge -Name $kind -TimeoutSec $TimeoutSec
     $edge
 }
 

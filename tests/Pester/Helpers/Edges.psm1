@@ -167,16 +167,22 @@ function Start-TestEdge {
         StdOut        = $stdout
         StdErr        = $stderr
     }
+    Wait-TestEdgeListening $edge -Name $Kind -TimeoutSec $TimeoutSec
+    $edge
+}
+
+# Waits until a started edge listens on its port; if it exits first or the deadline passes, stops it and throws with its log.
+function Wait-TestEdgeListening {
+    param([Parameter(Mandatory, Position = 0)] $Edge, [Parameter(Mandatory)] [string] $Name, [int] $TimeoutSec = 30)
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-    while (-not (Test-TcpPortOpen $port)) {
-        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
-            $log = Get-TestEdgeLog $edge
-            Stop-TestEdge $edge
-            throw "$Kind did not start on 127.0.0.1:$port within $TimeoutSec s: $log"
+    while (-not (Test-TcpPortOpen $Edge.Port)) {
+        if ($Edge.Process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            $log = Get-TestEdgeLog $Edge
+            Stop-TestEdge $Edge
+            throw "$Name did not start on 127.0.0.1:$($Edge.Port) within $TimeoutSec s: $log"
         }
         Start-Sleep -Milliseconds 50
     }
-    $edge
 }
 
 function Get-TestEdgeLog {
@@ -285,4 +291,4 @@ function Invoke-TestCurl {
     $result
 }
 
-Export-ModuleMember -Function Get-EdgeTool, Invoke-EdgeOpenSsl, New-TestEdgeAuthority, New-TestEdgeServerCertificate, New-TestExpiredClientPair, Write-TestEdgeAllowedSet, Start-TestEdge, Get-TestEdgeLog, Send-TestEdgeSignal, Update-TestEdgeAllowed, Stop-TestEdge, Invoke-EdgeCurl, Invoke-TestCurl
+Export-ModuleMember -Function Get-EdgeTool, Invoke-EdgeOpenSsl, New-TestEdgeAuthority, New-TestEdgeServerCertificate, New-TestExpiredClientPair, Write-TestEdgeAllowedSet, Start-TestEdge, Wait-TestEdgeListening, Get-TestEdgeLog, Send-TestEdgeSignal, Update-TestEdgeAllowed, Stop-TestEdge, Invoke-EdgeCurl, Invoke-TestCurl

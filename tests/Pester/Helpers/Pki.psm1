@@ -142,15 +142,7 @@ function Start-TestPkiEdge {
         CaCertificate = $ServerAuthority.Certificate; CaPath = $ServerAuthority.CertificatePath; Process = $process
         StdOut = $process.StandardOutput.ReadToEndAsync(); StdErr = $process.StandardError.ReadToEndAsync()
     }
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-    while (-not (Test-TcpPortOpen $edge.Port)) {
-        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
-            $log = Get-TestEdgeLog $edge
-            Stop-TestEdge $edge
-            throw "$Kind did not start on 127.0.0.1:$port within $TimeoutSec s: $log"
-        }
-        Start-Sleep -Milliseconds 50
-    }
+    Wait-TestEdgeListening $edge -Name $Kind -TimeoutSec $TimeoutSec
     $edge
 }
 

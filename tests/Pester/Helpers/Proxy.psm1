@@ -3,6 +3,7 @@
 # 127.0.0.1 port with its own config, pid and log files in a temp folder, and stopped by its pid. Also a test host name
 # in /etc/hosts: .NET (and curl) send loopback addresses and localhost straight to the host, never to a proxy.
 Set-StrictMode -Version 3.0
+Import-Module ([IO.Path]::Combine($PSScriptRoot, 'HelpersCommon.psm1'))
 
 $script:RepoRoot = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', '..'))
 $script:HostsFile = '/etc/hosts'
@@ -45,11 +46,6 @@ function New-HtpasswdLine {
     "${User}:$hash"
 }
 
-function Test-ProxyPortOpen([int] $Port) {
-    $client = [Net.Sockets.TcpClient]::new()
-    try { $client.ConnectAsync([Net.IPAddress]::Loopback, $Port).Wait(500) -and $client.Connected } catch { $false } finally { $client.Dispose() }
-}
-
 <#
 .SYNOPSIS
     Starts a real egress proxy on a free 127.0.0.1 port:
@@ -73,7 +69,7 @@ function Start-TestProxy {
     $tool = Get-ProxyTool $(if ($isSquid) { 'squid' } else { 'tinyproxy' })
     $prefix = [IO.Path]::Combine([IO.Path]::GetTempPath(), "saleschat-proxy-$($Kind.ToLowerInvariant())-$([guid]::NewGuid().ToString('n').Substring(0, 8))")
     $null = [IO.Directory]::CreateDirectory($prefix)
-    $port = Get-FreeTcpPortForProxy
+    $port = Get-FreeTcpPort
     $template = [IO.File]::ReadAllText([IO.Path]::Combine($script:RepoRoot, 'tests', 'Proxies', $(if ($isSquid) { 'squid.conf' } else { 'tinyproxy.conf' })))
     $auth = ''
     $caPath = $null
@@ -135,7 +131,7 @@ function Start-TestProxy {
         StdErr     = $process.StandardError.ReadToEndAsync()
     }
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-    while (-not (Test-ProxyPortOpen $port)) {
+    while (-not (Test-TcpPortOpen $port)) {
         if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
             $log = Get-TestProxyDiagnostics $proxy
             Stop-TestProxy $proxy
@@ -144,12 +140,6 @@ function Start-TestProxy {
         Start-Sleep -Milliseconds 50
     }
     $proxy
-}
-
-function Get-FreeTcpPortForProxy {
-    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
-    $listener.Start()
-    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
 }
 
 # What went wrong when a proxy did not start: its cache log and its own output.

@@ -52,15 +52,7 @@ sslVersionMin = TLSv1.3
         StdOut        = $process.StandardOutput.ReadToEndAsync()
         StdErr        = $process.StandardError.ReadToEndAsync()
     }
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-    while (-not (Test-TcpPortOpen $port)) {
-        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
-            $log = Get-TestEdgeLog $edge
-            Stop-TestEdge $edge
-            throw "stunnel did not start on 127.0.0.1:$port within $TimeoutSec s: $log"
-        }
-        Start-Sleep -Milliseconds 50
-    }
+    Wait-TestEdgeListening $edge -Name 'stunnel' -TimeoutSec $TimeoutSec
     $edge
 }
 
