@@ -177,6 +177,21 @@ Describe 'Invoke-SaleschatMtlsRequest -OutFile' -Tag 'CI' {
         (Get-EmulatorStats $emulator).requests | Should -Be $before
     }
 
+    It 'never replaces a private key with an answer, even with -Force, and sends nothing' {
+        $key = Join-Path $TestDrive 'outfile-key.key'
+        $null = New-SaleschatClientKey -Path $key
+        $before = (Get-EmulatorStats $emulator).requests
+        $original = [IO.File]::ReadAllText($key)
+
+        $null = Invoke-SaleschatMtlsRequest '/__faults/text' -OutFile $key -Force -ErrorAction SilentlyContinue -ErrorVariable failure
+
+        $failure | Should -HaveCount 1
+        $failure[0].FullyQualifiedErrorId | Should -BeExactly "WouldReplacePrivateKey,$cmdlet"
+        $failure[0].Exception.Message | Should -Match '-OutFile'
+        [IO.File]::ReadAllText($key) | Should -BeExactly $original
+        (Get-EmulatorStats $emulator).requests | Should -Be $before
+    }
+
     It 'replaces an existing file with -Force' {
         $file = Join-Path $TestDrive 'replace.bin'
         [IO.File]::WriteAllText($file, 'old')

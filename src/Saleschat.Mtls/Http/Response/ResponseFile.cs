@@ -50,6 +50,9 @@ namespace Saleschat.Mtls.Http.Response
                 throw Exists(path);
             }
 
+            // -Force replaces an earlier download, never the only copy of a private key (checked before sending).
+            Certificates.ClientCertificateFactory.ThrowIfPrivateKeyFile(path, "the answer", "-OutFile");
+
             string directory = Path.GetDirectoryName(path) ?? ".";
             string name = Path.GetFileName(path);
             RemoveStaleParts(directory, name);
