@@ -29,3 +29,24 @@ Describe 'A proxy challenge that cannot be read' -Tag 'CI' {
         finally { $proxy.Dispose() }
     }
 }
+
+Describe 'A tunnel that closes before the TLS handshake is done' -Tag 'CI' {
+    It 'is ProxyRefused, never a certificate the host refused, and is not retried' {
+        $proxy = Start-TestAnsweringProxy -Answer "HTTP/1.1 200 Connection established`r`n`r`n"
+        try {
+            $session = New-SaleschatSession -BaseUri 'https://mtls.saleschat-hostile-proxy.test/' -OrgId (Get-TestOrgId) -ApiKey (Get-TestApiKey) `
+                -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -NoDefault -MaximumRetryCount 3 -RetryIntervalSec 1 -TimeoutSec 20 `
+                -Proxy "http://127.0.0.1:$($proxy.Port)"
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            { Invoke-SaleschatMtlsRequest -Session $session -Path '/v4/orgs/{orgId}/mtls/hello' -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ProxyRefused,Saleschat.Mtls.Cmdlets.InvokeSaleschatMtlsRequestCommand'
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 1 -Because 'a proxy failure is never retried (three retries would wait 1 s or more)'
+            $result = Test-SaleschatMtls -Session $session -ErrorAction Stop
+            $result.Diagnosis.ToString() | Should -BeExactly 'ProxyRefused' -Because $result.Message
+            $result.Message | Should -Match 'before the TLS handshake finished'
+            $result.Message | Should -Not -Match 'Upload'
+            $session.Dispose()
+        }
+        finally { $proxy.Dispose() }
+    }
+}

@@ -115,7 +115,7 @@ namespace Saleschat.Mtls.Http
 
                         // What a proxy did (none is retried), and no proxy user:password from the platform's text onwards.
                         MtlsTransport current = _transports.Current;
-                        failure = Proxies.ProxyFailure.Refine(failure, current.ProxyRoute, current.Validator.LastIssuer, current.Validator.ExtraAuthority);
+                        failure = Proxies.ProxyFailure.Refine(failure, current.ProxyRoute, current.Validator.LastIssuer, current.Validator.ExtraAuthority, ex);
                         Exception platform = ex;
                         ex = Proxies.CredentialRedaction.Chain(ex);
 

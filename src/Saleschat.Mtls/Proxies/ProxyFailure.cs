@@ -106,7 +106,8 @@ namespace Saleschat.Mtls.Proxies
         /// <param name="route">The session's route (null: straight).</param>
         /// <param name="serverIssuer">The issuer of the server certificate last refused, or null.</param>
         /// <param name="expectedAuthority">The host's CA when the session was given one (-ServerCertificateAuthority), else null.</param>
-        public static FailureKind Refine(FailureKind failure, ProxyRoute route, string serverIssuer, X509Certificate2 expectedAuthority)
+        /// <param name="exception">The failure itself: a tunnel that closed during the TLS handshake is the proxy's.</param>
+        public static FailureKind Refine(FailureKind failure, ProxyRoute route, string serverIssuer, X509Certificate2 expectedAuthority, Exception exception = null)
         {
             if (route == null || !route.InUse)
             {
@@ -121,9 +122,41 @@ namespace Saleschat.Mtls.Proxies
                 case FailureKind.ServerCertificateUntrusted when serverIssuer != null
                     && (expectedAuthority == null || !SameName(serverIssuer, expectedAuthority.Subject)):
                     return FailureKind.TlsInspectedByProxy;
+                case FailureKind.ConnectionClosed when ClosedDuringHandshake(exception):
+                    // The proxy said "200 Connection established" and the tunnel closed before the TLS handshake was
+                    // done: no server took part yet, so this is not a host refusing the certificate after its handshake.
+                    return FailureKind.ProxyRefused;
                 default:
                     return failure;
             }
+        }
+
+        /// <summary>
+        /// A close while the TLS connection was still being set up: an AuthenticationException in the chain, or .NET 8+'s
+        /// HttpRequestException with HttpRequestError.SecureConnectionError (read by name: netstandard2.0 cannot name the
+        /// property), whose message is "The SSL connection could not be established" (dotnet/runtime, SR.net_http_ssl_connection_failed).
+        /// </summary>
+        private static bool ClosedDuringHandshake(Exception exception)
+        {
+            for (Exception e = exception; e != null; e = e.InnerException)
+            {
+                if (e is System.Security.Authentication.AuthenticationException)
+                {
+                    return true;
+                }
+
+                if (e is System.Net.Http.HttpRequestException)
+                {
+                    object error = e.GetType().GetProperty("HttpRequestError")?.GetValue(e);
+                    if (string.Equals(error?.ToString(), "SecureConnectionError", StringComparison.Ordinal)
+                        || e.Message.IndexOf("SSL connection could not be established", StringComparison.OrdinalIgnoreCase) >= 0)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

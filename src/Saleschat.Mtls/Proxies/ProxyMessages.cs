@@ -32,6 +32,8 @@ namespace Saleschat.Mtls.Proxies
                     return route?.HasCredential == true
                         ? $"{target}: the proxy {proxy} refused the proxy credentials (HTTP {status}; {asked}). Check -ProxyCredential (or the user and password in HTTPS_PROXY); for a Negotiate or NTLM proxy use -ProxyUseDefaultCredentials."
                         : $"{target}: the proxy {proxy} wants credentials (HTTP {status}; {asked}). Give New-SaleschatSession -Proxy {proxy} -ProxyCredential <user> (Basic), or -ProxyUseDefaultCredentials (Negotiate or NTLM, Windows).";
+                case FailureKind.ProxyRefused when status == 0:
+                    return $"{target}: the proxy {proxy} opened a tunnel to {host.Authority}, but it closed before the TLS handshake finished: the proxy could not reach the host, or dropped the tunnel. Check the proxy's own access to {host.Authority}, or bypass it (NO_PROXY or -NoProxy) where the host is reachable directly.";
                 case FailureKind.ProxyRefused:
                     return status == 403
                         ? $"{target}: the proxy {proxy} refused to open a tunnel to {host.Authority} (HTTP 403): it does not allow this host or port. Ask its administrators to allow CONNECT to {host.Authority}, or bypass it (NO_PROXY or -NoProxy) where the host is reachable directly."
