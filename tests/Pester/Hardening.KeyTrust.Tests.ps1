@@ -55,6 +55,24 @@ Describe 'A private key that is not yours alone is refused' -Tag 'CI' -Skip:$IsW
         @($output).Count | Should -Be 1
     }
 
+    It '<Command> refuses the pair''s key with mode 644 before touching anything' -TestCases @(
+        @{ Command = 'Start-SaleschatCertificateRotation' }
+        @{ Command = 'Invoke-SaleschatCertificateMaintenance' }
+    ) {
+        $key = New-KeyCopy '644'
+        $certificate = [IO.Path]::ChangeExtension($key, '.crt')
+        [IO.File]::Copy($pair.CertificatePath, $certificate)
+        $before = @(Get-ChildItem -LiteralPath $TestDrive -File).Count
+        $call = switch ($Command) {
+            'Start-SaleschatCertificateRotation' { { Start-SaleschatCertificateRotation -CertificatePath $certificate -KeyPath $key -ErrorAction Stop } }
+            'Invoke-SaleschatCertificateMaintenance' { { Invoke-SaleschatCertificateMaintenance -CertificatePath $certificate -KeyPath $key -ErrorAction Stop } }
+        }
+        $cmdlet = 'Saleschat.Mtls.Cmdlets.' + ($Command -replace '-', '') + 'Command'
+        $failure = $call | Should -Throw -ErrorId "UnprotectedKeyFile,$cmdlet" -PassThru
+        $failure.Exception.Message | Should -BeLike "*chmod 600 '$key'*"
+        @(Get-ChildItem -LiteralPath $TestDrive -File).Count | Should -Be $before -Because 'no next key or certificate is made beside a key others can read'
+    }
+
     It 'refuses a key another user owns, with the chown that fixes it' -Skip:(-not $isRoot) {
         $key = New-KeyCopy '600' 'nobody'
         $failure = { New-SaleschatSession @target -CertificatePath $pair.CertificatePath -KeyPath $key -ErrorAction Stop } |

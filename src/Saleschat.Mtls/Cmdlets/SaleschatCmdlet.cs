@@ -153,14 +153,7 @@ namespace Saleschat.Mtls.Cmdlets
         }
 
         /// <summary>The check a -KeyPath file must pass before it is read: the user's alone (Keys.KeyFileTrust).</summary>
-        protected static Action<string, Files.FileFacts> VouchForKey(string keyPath) =>
-            keyPath == null ? null : (Action<string, Files.FileFacts>)((path, facts) =>
-            {
-                if (string.Equals(path, keyPath, StringComparison.Ordinal))
-                {
-                    Keys.KeyFileTrust.Require(path, facts);
-                }
-            });
+        protected static Action<string, Files.FileFacts> VouchForKey(string keyPath) => Keys.KeyFileTrust.For(keyPath);
 
         /// <summary>
         /// A -KeyPem value as text for <paramref name="use"/> only: a SecureString (preferred: it is not shown by

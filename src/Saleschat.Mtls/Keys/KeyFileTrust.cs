@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.InteropServices;
 using Saleschat.Mtls.Errors;
 using Saleschat.Mtls.Files;
@@ -15,6 +16,16 @@ namespace Saleschat.Mtls.Keys
     public static class KeyFileTrust
     {
         /// <summary>Refuses the key file unless it is definitely the user's alone where the platform can tell.</summary>
+        /// <summary>The check for a reader that looks at several files: only <paramref name="keyPath"/> must be the user's alone.</summary>
+        public static Action<string, FileFacts> For(string keyPath) =>
+            keyPath == null ? null : (Action<string, FileFacts>)((path, facts) =>
+            {
+                if (string.Equals(path, keyPath, StringComparison.Ordinal))
+                {
+                    Require(path, facts);
+                }
+            });
+
         public static void Require(string path, FileFacts facts)
         {
             string why = Why(facts);

@@ -76,7 +76,7 @@ namespace Saleschat.Mtls.Rotation
                     return Resume(paths, password, prove, log);
                 }
 
-                using (X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password))
+                using (X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password, Keys.KeyFileTrust.For(paths.KeyPath)))
                 {
                     DateTime now = _utcNow();
                     CertificateMaintenanceResult result = CertificateMaintenanceResult.For(paths, current, now);

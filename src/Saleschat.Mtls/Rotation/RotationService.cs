@@ -70,7 +70,7 @@ namespace Saleschat.Mtls.Rotation
         {
             {
                 ThrowIfCompletionInterrupted(paths);
-                X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password);
+                X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password, Keys.KeyFileTrust.For(paths.KeyPath));
 
                 // Run again, a pending rotation is returned as it is: the next key is never made twice. A next key
                 // someone else could have planted is never adopted.
