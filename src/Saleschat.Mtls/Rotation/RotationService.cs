@@ -304,7 +304,7 @@ namespace Saleschat.Mtls.Rotation
 
             // The next key is vouched for as every rotation file is; the CA's reply is public data from elsewhere.
             ClientCertificateReader.ReadKeyFile(paths.NextKeyPath, password, Vouch);
-            return ClientCertificateReader.FromFiles(issuedPath, paths.NextKeyPath, password, chainPath: chainPath);
+            return ClientCertificateReader.FromFiles(issuedPath, paths.NextKeyPath, password, Keys.KeyFileTrust.For(paths.NextKeyPath), chainPath);
         }
 
         /// <summary>Stores the CA's reply as the next certificate (leaf, then its chain: a full-chain PEM), owner-only until promoted.</summary>
