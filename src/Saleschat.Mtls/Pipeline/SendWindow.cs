@@ -62,6 +62,9 @@ namespace Saleschat.Mtls.Pipeline
             await _slots.WaitAsync(_cancellationToken).ConfigureAwait(false);
             try
             {
+                // A slot freed by a cancelled send can reach a waiter before the waiter sees the cancellation itself
+                // (SemaphoreSlim hands a released slot to the first waiter): a stopped pipeline never starts another send.
+                _cancellationToken.ThrowIfCancellationRequested();
                 return await send(log.Enqueue, _cancellationToken).ConfigureAwait(false);
             }
             finally
