@@ -117,7 +117,7 @@ namespace Saleschat.Mtls.Http
                         MtlsTransport current = _transports.Current;
                         failure = Proxies.ProxyFailure.Refine(failure, current.ProxyRoute, current.Validator.LastIssuer, current.Validator.ExtraAuthority, ex);
                         Exception platform = ex;
-                        ex = Proxies.CredentialRedaction.Chain(ex);
+                        ex = Secrets.PlatformMessage.Scrubbed(ex);
 
                         // The platform's own words go to the verbose stream only; the error message stays one plain line.
                         log?.Invoke($"{request.Method} {request.Uri} failed after {stopwatch.ElapsedMilliseconds} ms: {failure} (attempt {attempt}): {OneLine(FailureClassifier.InnermostMessage(ex))}");

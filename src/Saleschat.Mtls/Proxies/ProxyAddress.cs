@@ -25,7 +25,7 @@ namespace Saleschat.Mtls.Proxies
                 return string.Empty;
             }
 
-            return address.IsAbsoluteUri ? WithoutUserInfo(address).AbsoluteUri : CredentialRedaction.Text(address.OriginalString);
+            return address.IsAbsoluteUri ? WithoutUserInfo(address).AbsoluteUri : Secrets.PlatformMessage.Redact(address.OriginalString);
         }
 
         /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.RegularExpressions;
 
 namespace Saleschat.Mtls.Secrets
@@ -50,8 +51,20 @@ namespace Saleschat.Mtls.Secrets
                 return exception;
             }
 
-            Exception inner = exception.InnerException == null ? null : Scrubbed(exception.InnerException);
-            return new RedactedPlatformException(exception, Of(exception), inner);
+            // Copied innermost first, without recursion; a platform's chain is short (at most 32 links are kept).
+            var links = new List<Exception>();
+            for (Exception e = exception; e != null && links.Count < 32; e = e.InnerException)
+            {
+                links.Add(e);
+            }
+
+            Exception copy = null;
+            for (int i = links.Count - 1; i >= 0; i--)
+            {
+                copy = new RedactedPlatformException(links[i], Of(links[i]), copy);
+            }
+
+            return copy;
         }
 
         private static bool NeedsScrubbing(Exception exception)

@@ -13,6 +13,7 @@ public sealed class PlatformMessageTests
     [InlineData("proxy http://svc%40corp:p%40ss@10.0.0.1:8080 refused", "proxy http://10.0.0.1:8080 refused")]
     [InlineData("at http://u:p@ss@proxy/ and https://a:b@c.example/x", "at http://proxy/ and https://c.example/x")]
     [InlineData("socks5://only-user@host:1080", "socks5://host:1080")]
+    [InlineData("via https://user%40corp:p%3Aw@proxy:8443 and http://bob@other/", "via https://proxy:8443 and http://other/")]
     public void Userinfo_is_removed_from_every_uri(string text, string expected) =>
         Assert.Equal(expected, PlatformMessage.Redact(text));
 
