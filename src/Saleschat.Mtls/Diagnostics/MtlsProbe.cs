@@ -82,7 +82,7 @@ namespace Saleschat.Mtls.Diagnostics
                 if (Proxies.ProxyFailure.SawNoClientCertificate(session.ProxyRoute, response.StatusCode, response.Body))
                 {
                     string issuer = ((Http.Transport.ITransportSource)session).Current.Validator.LastIssuer;
-                    return Diagnose(result, MtlsDiagnosis.TlsInspectedByProxy, Proxies.ProxyMessages.InspectedTrusted(result.Uri, session.ProxyRoute, response.StatusCode, issuer));
+                    return Diagnose(result, MtlsDiagnosis.TlsInspectedByProxy, Messages.Proxy.InspectedTrusted(result.Uri, session.ProxyRoute?.Via, response.StatusCode, issuer));
                 }
 
                 return FromResponse(result, response, notAfter, session.HasApiKey, session.MissingClientIssuer);
@@ -162,7 +162,7 @@ namespace Saleschat.Mtls.Diagnostics
                 case FailureKind.Timeout:
                     return Diagnose(result, MtlsDiagnosis.Timeout, ex.Message);
                 default:
-                    // A proxy's failures carry their own one-line message (Proxies.ProxyMessages).
+                    // A proxy's failures carry their own one-line message (Proxies.ProxyFailure.Message).
                     MtlsDiagnosis? proxy = Proxies.ProxyFailure.Diagnosis(ex.Failure);
                     return Diagnose(result, proxy ?? MtlsDiagnosis.UnexpectedResponse, ex.Message);
             }
