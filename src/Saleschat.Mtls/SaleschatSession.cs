@@ -200,7 +200,7 @@ namespace Saleschat.Mtls
 
             // Every send comes here: between looks (CertificateFileFollower.Interval) this is a field read and a
             // timestamp compare. The thumbprint is the one the state holds: X509Certificate2.Thumbprint formats a new
-            // hex string on each read (X509Certificate.GetCertHashString).
+            // hex string on each read (dotnet/runtime X509Certificate.GetCertHashString; referencesource likewise).
             MtlsState before = System.Threading.Volatile.Read(ref _state);
             string old = before.Thumbprint;
             X509Certificate2 promoted = _follower?.Changed(old, refused, log);

@@ -21,7 +21,7 @@ namespace Saleschat.Mtls.Errors
         /// <summary>The server refused the client certificate; <paramref name="evidence"/> says how ("TLS alert unknown ca", "HTTP 403").</summary>
         /// <param name="target">"GET https://…" for a call, or null for Test-SaleschatMtls (which names the host).</param>
         public static string CertificateRefused(string target, string evidence, string host) =>
-            Start(target, "the server refused the client certificate")
+            Start(target, Refused)
             + $" ({evidence}). Upload it in Saleschat ({UploadPlace}) for this environment ({host}), then try again; UAT and Production keep separate lists."
             + Http.Transport.TlsPlatform.ClientCertificateAdvice(null);
 
@@ -30,7 +30,7 @@ namespace Saleschat.Mtls.Errors
         /// missing issuer and how to give it, never "upload it" (no upload makes a server build a chain it was not sent).
         /// </summary>
         public static string ClientChainIncomplete(string target, string evidence, string missingIssuer) =>
-            Start(target, "the server refused the client certificate")
+            Start(target, Refused)
             + $" ({evidence}), and the chain the module sends stops short of a root: the issuer '{missingIssuer}' is missing. Give its CA certificate with -ChainPath, or after the certificate in a full-chain PEM, then try again.";
 
         /// <summary>
@@ -45,7 +45,7 @@ namespace Saleschat.Mtls.Errors
         /// <summary>The server refused the client certificate, which has expired (or which the server says has).</summary>
         public static string CertificateExpired(string target, DateTime notAfter, string evidence) =>
             notAfter.ToUniversalTime() < DateTime.UtcNow
-                ? Start(target, "the server refused the client certificate") + $", which expired on {notAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture)} ({evidence}). Make a new one, upload it, and rotate to it (Start-SaleschatCertificateRotation)."
+                ? Start(target, Refused) + $", which expired on {notAfter.ToUniversalTime().ToString("u", CultureInfo.InvariantCulture)} ({evidence}). Make a new one, upload it, and rotate to it (Start-SaleschatCertificateRotation)."
                 : Start(target, "the server refused the client certificate as expired") + $" ({evidence}). Check this machine's clock and the certificate's dates, or make a new one and rotate to it (Start-SaleschatCertificateRotation).";
 
         /// <summary>The certificate got through (the handshake completed) but the API key did not.</summary>
@@ -91,6 +91,8 @@ namespace Saleschat.Mtls.Errors
 
         /// <summary>How to get a certificate object that carries its private key.</summary>
         public const string LoadWithKey = "Load it with its key (Get-SaleschatClientCertificate -KeyPath).";
+
+        private const string Refused = "the server refused the client certificate";
 
         private static string Start(string target, string what) =>
             target == null ? char.ToUpperInvariant(what[0]) + what.Substring(1) : $"{target}: {what}";
