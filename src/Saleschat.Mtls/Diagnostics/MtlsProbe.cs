@@ -151,8 +151,7 @@ namespace Saleschat.Mtls.Diagnostics
                 case FailureKind.ClientKeyUnusable:
                     return Diagnose(result, MtlsDiagnosis.NoPrivateKey, ex.Message);
                 case FailureKind.ServerCertificateUntrusted:
-                    return Diagnose(result, MtlsDiagnosis.ServerCertificateUntrusted,
-                        $"The server's certificate for {result.Uri.Host} is not trusted. For a private test host, pass its CA with -ServerCertificateAuthority; for Saleschat's own hosts, check the system's CA store and any TLS-inspecting proxy.");
+                    return Diagnose(result, MtlsDiagnosis.ServerCertificateUntrusted, Messages.ServerCertificateUntrusted(null, result.Uri.Host));
                 case FailureKind.ServerNameMismatch:
                     return Diagnose(result, MtlsDiagnosis.ServerNameMismatch, Messages.ServerNameMismatch(null, result.Uri.Host));
                 case FailureKind.DnsFailure:

@@ -66,6 +66,13 @@ namespace Saleschat.Mtls.Errors
         public static string ServerNameMismatch(string target, string host) =>
             Start(target, "the server's certificate is not for the name") + $" {host}. Check -BaseUri: use the host name the server's certificate was issued for.";
 
+        /// <summary>The server's certificate is not trusted (and not for want of the right name).</summary>
+        /// <param name="target">"GET https://…" for a call, or null for Test-SaleschatMtls, which also says what to check for Saleschat's own hosts.</param>
+        public static string ServerCertificateUntrusted(string target, string host) =>
+            target != null
+                ? $"{target}: the server's certificate is not trusted. {PrivateTestHostCa}."
+                : $"The server's certificate for {host} is not trusted. {PrivateTestHostCa}; for Saleschat's own hosts, check the system's CA store and any TLS-inspecting proxy.";
+
         /// <summary>What to do with a freshly written certificate.</summary>
         public static string UploadCertificate(string file) =>
             $"Upload {file} in Saleschat: {UploadPlace}";
@@ -93,6 +100,8 @@ namespace Saleschat.Mtls.Errors
         public const string LoadWithKey = "Load it with its key (Get-SaleschatClientCertificate -KeyPath).";
 
         private const string Refused = "the server refused the client certificate";
+
+        private const string PrivateTestHostCa = "For a private test host, pass its CA with -ServerCertificateAuthority";
 
         private static string Start(string target, string what) =>
             target == null ? char.ToUpperInvariant(what[0]) + what.Substring(1) : $"{target}: {what}";

@@ -337,7 +337,7 @@ namespace Saleschat.Mtls.Http
                 case FailureKind.ConnectionRefused:
                     return $"{target}: the connection to {request.Uri.Authority} was refused. Is the host and port right, and is a firewall or proxy in the way?";
                 case FailureKind.ServerCertificateUntrusted:
-                    return $"{target}: the server's certificate is not trusted. For a private test host, pass its CA with -ServerCertificateAuthority.";
+                    return Messages.ServerCertificateUntrusted(target, request.Uri.Host);
                 case FailureKind.ServerNameMismatch:
                     return Messages.ServerNameMismatch(target, request.Uri.Host);
                 case FailureKind.ClientKeyUnusable:
