@@ -27,7 +27,7 @@ BeforeAll {
     }
 }
 
-AfterAll { Stop-TestEdge $edge }
+AfterAll { Stop-TestServer $edge }
 
 Describe 'Rotation through a CSR' -Tag 'CI', 'Edge', 'Slow' {
     It 'Start -CertificateRequest makes the next key and its CSR, no certificate, and says where to send it; a rerun returns the same' {
