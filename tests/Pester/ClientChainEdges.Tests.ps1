@@ -14,7 +14,6 @@ BeforeAll {
     $invoke = 'Saleschat.Mtls.Cmdlets.InvokeSaleschatMtlsRequestCommand'
     $root = Join-Path $TestDrive 'pki-edges'
     $pki = New-TestPkiAuthority -Folder (Join-Path $root 'ca')
-    $serverCa = New-TestEdgeAuthority -Folder (Join-Path $root 'server-ca')
 
     $key = New-SaleschatClientKey -Path (Join-Path $root 'client.key')
     $null = $key | New-SaleschatCertificateRequest -Organization Acme -Path (Join-Path $root 'client.csr')
@@ -24,11 +23,11 @@ BeforeAll {
 
     $edges = @{}
     foreach ($kind in 'Nginx', 'NginxTls12', 'HaproxyTls13', 'HaproxyTls12') {
-        $edges[$kind] = Start-TestPkiEdge -Kind $kind -ServerAuthority $serverCa -TrustedPath $pki.Root.CertificatePath
+        $edges[$kind] = Start-TestPkiEdge -Kind $kind -Authority $pki
     }
 
     function New-EdgeSession($Edge, [hashtable] $Certificate) {
-        New-SaleschatSession -BaseUri $Edge.BaseUri -OrgId $Edge.OrgId -ApiKey (Get-TestApiKey) -ServerCertificateAuthority $serverCa.Certificate `
+        New-SaleschatSession -BaseUri $Edge.BaseUri -OrgId $Edge.OrgId -ApiKey (Get-TestApiKey) -ServerCertificateAuthority $Edge.CaCertificate `
             -MaximumRetryCount 0 -NoDefault @Certificate
     }
 

@@ -9,13 +9,6 @@ Import-Module ([IO.Path]::Combine($PSScriptRoot, 'Edges.psm1'))
 Import-Module ([IO.Path]::Combine($PSScriptRoot, 'HelpersCommon.psm1'))
 Import-Module ([IO.Path]::Combine($PSScriptRoot, 'TestModule.psm1'))
 
-function Get-ApacheTool {
-    foreach ($path in '/usr/sbin/apache2', '/usr/local/sbin/apache2', '/usr/sbin/httpd') {
-        if ([IO.File]::Exists($path)) { return $path }
-    }
-    throw 'apache2 is not installed, so the Apache edge tests cannot run: install it (apt-get install apache2; .ci/run does this when it runs as root).'
-}
-
 function Set-TestMode([string] $Path, [string] $Mode) {
     if (-not $IsWindows) { [IO.File]::SetUnixFileMode($Path, [IO.UnixFileMode]$Mode) }
 }
@@ -36,7 +29,7 @@ function Start-TestApacheEdge {
         [string] $ApiKey = (Get-TestApiKeyText),
         [int] $TimeoutSec = 20
     )
-    $tool = Get-ApacheTool
+    $tool = Get-EdgeTool apache2
     $kind = "Apache$Tls"
     $prefix = New-TestEdgePrefix -Kind $kind -Authority $Authority -Allowed $Allowed
     $htdocs = [IO.Path]::Combine($prefix, 'htdocs')

@@ -7,16 +7,21 @@ Import-Module ([IO.Path]::Combine($PSScriptRoot, 'HelpersCommon.psm1'))
 Import-Module ([IO.Path]::Combine($PSScriptRoot, 'ServerProcess.psm1'))
 Import-Module ([IO.Path]::Combine($PSScriptRoot, 'TestModule.psm1'))
 
-# An edge tool's path; a clear failure (never a skip) when it is missing: .ci/run installs them as root.
+# The path of a peer the edge and proxy tests run (found on PATH or in an sbin folder, which a non-root PATH may lack); a
+# clear failure (never a skip) when it is missing: .ci/run installs them as root.
 function Get-EdgeTool {
-    param([Parameter(Mandatory)] [ValidateSet('nginx', 'haproxy', 'openssl', 'curl')] [string] $Name)
-    $command = Get-Command $Name -CommandType Application -ErrorAction Ignore | Select-Object -First 1
-    if ($command) { return $command.Source }
-    foreach ($dir in '/usr/sbin', '/usr/local/sbin', '/sbin') {
-        $path = [IO.Path]::Combine($dir, $Name)
-        if ([IO.File]::Exists($path)) { return $path }
+    param([Parameter(Mandatory)] [ValidateSet('nginx', 'haproxy', 'apache2', 'stunnel4', 'squid', 'tinyproxy', 'openssl', 'curl')] [string] $Name)
+    $names = switch ($Name) { 'apache2' { 'apache2', 'httpd' } 'stunnel4' { 'stunnel4', 'stunnel' } default { $Name } }
+    foreach ($candidate in $names) {
+        $command = Get-Command $candidate -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+        if ($command) { return $command.Source }
+        foreach ($dir in '/usr/sbin', '/usr/local/sbin', '/sbin') {
+            $path = [IO.Path]::Combine($dir, $candidate)
+            if ([IO.File]::Exists($path)) { return $path }
+        }
     }
-    throw "$Name is not installed, so the Edge tests cannot run: install it (apt-get install $Name; .ci/run does this when it runs as root)."
+    $package = if ($Name -eq 'squid') { 'squid-openssl' } else { $Name }
+    throw "$Name is not installed, so the tests that run it cannot run: install it (apt-get install $package; .ci/run does this when it runs as root)."
 }
 
 function Invoke-EdgeOpenSsl {
@@ -247,6 +252,24 @@ function Update-TestEdgeAllowed {
     Invoke-TestEdgeReload -Edge $Edge -TimeoutSec $TimeoutSec
 }
 
+# curl with ArgumentList, quiet but for errors and bounded in time, printing the body and then the HTTP status on a line
+# of its own. Returns ExitCode, StatusCode (0: no HTTP answer), Body and Error (what curl wrote to stderr).
+function Invoke-TestCurlRequest {
+    param([Parameter(Mandatory)] [string[]] $ArgumentList)
+    $arguments = @('-sS', '--max-time', '10', '-o', '-', '-w', '\n%{http_code}') + $ArgumentList
+    $errorFile = [IO.Path]::GetTempFileName()
+    try {
+        $output = (& (Get-EdgeTool curl) @arguments 2>$errorFile) -join "`n"
+        $exit = $LASTEXITCODE
+        $errorText = [IO.File]::ReadAllText($errorFile)
+    }
+    finally { [IO.File]::Delete($errorFile) }
+    $status = 0
+    $body = $output
+    if ($output -match '(?s)^(.*)\n(\d{3})$') { $body = $Matches[1]; $status = [int]$Matches[2] }
+    [pscustomobject]@{ ExitCode = $exit; StatusCode = $status; Body = $body; Error = $errorText }
+}
+
 <#
 .SYNOPSIS
     The hello call with curl, as Saleschat's docs test it: --cert/--key, --cacert unless -NoCa, the API key unless it
@@ -265,32 +288,23 @@ function Invoke-EdgeCurl {
         # 'localhost' asks for a name the edge's certificate (made for 127.0.0.1) does not carry.
         [string] $HostName = '127.0.0.1'
     )
-    $curl = Get-EdgeTool curl
-    $arguments = @('-sS', '--max-time', '10', '-o', '-', '-w', '\n%{http_code}', '--cert', $Pair.CertificatePath, '--key', $Pair.KeyPath)
+    $arguments = @('--cert', $Pair.CertificatePath, '--key', $Pair.KeyPath)
     if (-not $NoCa) { $arguments += @('--cacert', $Edge.CaPath) }
     if ($ApiKey) { $arguments += @('-H', "Authorization: Bearer $ApiKey") }
     if ($Http1) { $arguments += '--http1.1' }
     $arguments += "https://$($HostName):$($Edge.Port)/v4/orgs/$OrgId/mtls/hello"
-    $errorFile = [IO.Path]::GetTempFileName()
-    try {
-        $output = (& $curl @arguments 2>$errorFile) -join "`n"
-        $exit = $LASTEXITCODE
-        $errorText = [IO.File]::ReadAllText($errorFile)
-    }
-    finally { [IO.File]::Delete($errorFile) }
-    $status = 0
-    $body = $output
-    if ($output -match '(?s)^(.*)\n(\d{3})$') { $body = $Matches[1]; $status = [int]$Matches[2] }
-    $verdict = if ($exit -eq 60 -and $errorText -match 'subject name|does not match') { 'ServerNameMismatch' }
-    elseif ($exit -eq 60) { 'ServerCertificateUntrusted' }
-    elseif ($exit -ne 0) { 'Refused' }
-    elseif ($status -eq 200 -and $body.Trim() -eq 'Hello, world!') { 'Success' }
+    $result = Invoke-TestCurlRequest $arguments
+    $status = $result.StatusCode
+    $verdict = if ($result.ExitCode -eq 60 -and $result.Error -match 'subject name|does not match') { 'ServerNameMismatch' }
+    elseif ($result.ExitCode -eq 60) { 'ServerCertificateUntrusted' }
+    elseif ($result.ExitCode -ne 0) { 'Refused' }
+    elseif ($status -eq 200 -and $result.Body.Trim() -eq 'Hello, world!') { 'Success' }
     elseif ($status -eq 401) { 'ApiKeyRejected' }
-    elseif ($status -eq 403 -and $body -match '4030001') { 'WrongOrganization' }
+    elseif ($status -eq 403 -and $result.Body -match '4030001') { 'WrongOrganization' }
     elseif ($status -in 400, 403, 495, 496) { 'Refused' }
     else { "Unexpected $status" }
-    [pscustomobject]@{ ExitCode = $exit; StatusCode = $status; Body = $body; Error = $errorText; Verdict = $verdict }
+    $result | Add-Member -NotePropertyName Verdict -NotePropertyValue $verdict -PassThru
 }
 
 Export-ModuleMember -Function Get-EdgeTool, Invoke-EdgeOpenSsl, New-TestEdgeAuthority, New-TestEdgeServerCertificate, New-TestExpiredClientPair, New-TestEdgeFixture,
-    Write-TestEdgeAllowedSet, New-TestEdgePrefix, Start-TestEdgeProcess, Start-TestEdge, Invoke-TestEdgeReload, Update-TestEdgeAllowed, Invoke-EdgeCurl
+    Write-TestEdgeAllowedSet, New-TestEdgePrefix, Start-TestEdgeProcess, Start-TestEdge, Invoke-TestEdgeReload, Update-TestEdgeAllowed, Invoke-TestCurlRequest, Invoke-EdgeCurl

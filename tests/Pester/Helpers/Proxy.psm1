@@ -4,6 +4,7 @@
 # (Stop-TestServer). Also a test host name
 # in /etc/hosts: .NET (and curl) send loopback addresses and localhost straight to the host, never to a proxy.
 Set-StrictMode -Version 3.0
+Import-Module ([IO.Path]::Combine($PSScriptRoot, 'Edges.psm1'))
 Import-Module ([IO.Path]::Combine($PSScriptRoot, 'HelpersCommon.psm1'))
 Import-Module ([IO.Path]::Combine($PSScriptRoot, 'ServerProcess.psm1'))
 
@@ -31,19 +32,10 @@ function Remove-TestHostName {
     [IO.File]::WriteAllText($script:HostsFile, (($kept -join "`n") + "`n"))
 }
 
-function Get-ProxyTool {
-    param([Parameter(Mandatory)] [ValidateSet('squid', 'tinyproxy', 'openssl')] [string] $Name)
-    foreach ($dir in '/usr/sbin', '/usr/bin', '/sbin', '/usr/local/sbin', '/usr/local/bin') {
-        $path = [IO.Path]::Combine($dir, $Name)
-        if ([IO.File]::Exists($path)) { return $path }
-    }
-    throw "$Name is not installed, so the proxy tests cannot run: install it (apt-get install squid-openssl tinyproxy; .ci/run does this)."
-}
-
 # An htpasswd line (apr1, as htpasswd -m writes) made with openssl, which is always there.
 function New-HtpasswdLine {
     param([Parameter(Mandatory)] [string] $User, [Parameter(Mandatory)] [string] $Password)
-    $hash = (& (Get-ProxyTool openssl) passwd -apr1 $Password).Trim()
+    $hash = (& (Get-EdgeTool openssl) passwd -apr1 $Password).Trim()
     if ($LASTEXITCODE -ne 0 -or -not $hash) { throw 'openssl passwd -apr1 failed.' }
     "${User}:$hash"
 }
@@ -70,7 +62,7 @@ function Start-TestProxy {
         [int] $TimeoutSec = 30
     )
     $isSquid = $Kind -like 'Squid*'
-    $tool = Get-ProxyTool $(if ($isSquid) { 'squid' } else { 'tinyproxy' })
+    $tool = Get-EdgeTool $(if ($isSquid) { 'squid' } else { 'tinyproxy' })
     $prefix = [IO.Path]::Combine([IO.Path]::GetTempPath(), "saleschat-proxy-$($Kind.ToLowerInvariant())-$([guid]::NewGuid().ToString('n').Substring(0, 8))")
     $null = [IO.Directory]::CreateDirectory($prefix)
     $port = Get-FreeTcpPort
@@ -89,7 +81,7 @@ function Start-TestProxy {
             $caSubject = 'CN=Saleschat test inspecting proxy CA, O=Inspecting Proxy Test'
             $caPath = [IO.Path]::Combine($prefix, 'bump-ca.pem')
             $caKey = [IO.Path]::Combine($prefix, 'bump-ca.key')
-            $output = & (Get-ProxyTool openssl) req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -keyout $caKey -out $caPath `
+            $output = & (Get-EdgeTool openssl) req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -keyout $caKey -out $caPath `
                 -subj '/O=Inspecting Proxy Test/CN=Saleschat test inspecting proxy CA' -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' 2>&1
             if ($LASTEXITCODE -ne 0) { throw "openssl could not make the inspecting CA: $output" }
             $ssldb = [IO.Path]::Combine($prefix, 'ssl_db')
@@ -186,22 +178,12 @@ function Invoke-ProxyCurl {
         [string] $ApiKey,
         [switch] $Http1
     )
-    $arguments = @('-sS', '--max-time', '10', '-o', '-', '-w', '\n%{http_code}', '-x', $Proxy.Uri.AbsoluteUri.TrimEnd('/'), '--cert', $Pair.CertificatePath, '--key', $Pair.KeyPath, '--cacert', $CaPath)
+    $arguments = @('-x', $Proxy.Uri.AbsoluteUri.TrimEnd('/'), '--cert', $Pair.CertificatePath, '--key', $Pair.KeyPath, '--cacert', $CaPath)
     if ($ProxyUser) { $arguments += @('--proxy-user', $ProxyUser) }
     if ($ApiKey) { $arguments += @('-H', "Authorization: Bearer $ApiKey") }
     if ($Http1) { $arguments += '--http1.1' }
     $arguments += $Uri.AbsoluteUri
-    $errorFile = [IO.Path]::GetTempFileName()
-    try {
-        $output = (& curl @arguments 2>$errorFile) -join "`n"
-        $exit = $LASTEXITCODE
-        $errorText = [IO.File]::ReadAllText($errorFile)
-    }
-    finally { [IO.File]::Delete($errorFile) }
-    $status = 0
-    $body = $output
-    if ($output -match '(?s)^(.*)\n(\d{3})$') { $body = $Matches[1]; $status = [int]$Matches[2] }
-    [pscustomobject]@{ ExitCode = $exit; StatusCode = $status; Body = $body; Error = $errorText }
+    Invoke-TestCurlRequest $arguments
 }
 
 Export-ModuleMember -Function New-TestProxyHostName, Add-TestHostName, Remove-TestHostName, Start-TestProxy,

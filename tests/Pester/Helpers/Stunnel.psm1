@@ -13,8 +13,7 @@ function Start-TestStunnelEdge {
         [Parameter(Mandatory)] [string[]] $Allowed,
         [int] $TimeoutSec = 15
     )
-    $tool = foreach ($path in '/usr/bin/stunnel4', '/usr/bin/stunnel', '/usr/local/bin/stunnel') { if ([IO.File]::Exists($path)) { $path; break } }
-    if (-not $tool) { throw 'stunnel4 is not installed, so the stunnel edge test cannot run: install it (apt-get install stunnel4).' }
+    $tool = Get-EdgeTool stunnel4
     $prefix = New-TestEdgePrefix -Kind 'stunnel' -Authority $Authority -Allowed $Allowed
     $port = Get-FreeTcpPort
     $config = [IO.Path]::Combine($prefix, 'stunnel.conf')
