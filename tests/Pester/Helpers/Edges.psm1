@@ -149,7 +149,7 @@ function New-TestEdgePrefix {
 .SYNOPSIS
     Starts an edge process (Start-TestServer) and returns the one edge object every edge helper returns: Kind, BaseUri,
     Port, Prefix, ConfigPath, OrgId, ApiKey, CaCertificate and CaPath (the server CA, Authority), the process, and the
-    -Property members, so Invoke-EdgeCurl, Get-TestServerLog and Stop-TestServer take any edge.
+    -Property members, so Invoke-EdgeCurl and Stop-TestServer take any edge.
 #>
 function Start-TestEdgeProcess {
     param(

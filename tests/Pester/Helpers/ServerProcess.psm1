@@ -96,4 +96,4 @@ function Stop-TestServer {
     }
 }
 
-Export-ModuleMember -Function Start-TestServer, Get-TestServerLog, Send-TestServerSignal, Stop-TestServer
+Export-ModuleMember -Function Start-TestServer, Send-TestServerSignal, Stop-TestServer
