@@ -338,15 +338,20 @@ Invoke-SaleschatMtlsRequest '/__faults/large?bytes=1000' -OutFile '$target'
 
 Describe 'A custom CA vouches only for server certificates' -Tag 'CI', 'Edge' {
     BeforeAll {
+        # `openssl s_server -www` (a status page for any GET) with a server certificate for 127.0.0.1 from one CA, with
+        # the extended key usage serverAuth, clientAuth, or none at all.
+        $authority = New-TestEdgeAuthority -Folder (Join-Path $TestDrive 'tls-ca')
         $servers = @{}
         foreach ($usage in 'serverAuth', 'clientAuth', 'none') {
-            $made = New-TestServerCertificate -Folder (Join-Path $TestDrive 'tls-ca') -Usage $usage
-            $servers[$usage] = Start-TestTlsServer -CertPath $made.CertPath -KeyPath $made.KeyPath
+            $made = New-TestEdgeServerCertificate -Authority $authority -Folder (Join-Path $TestDrive "tls-$usage") -ExtendedKeyUsage $usage
+            $port = Get-FreeTcpPort
+            $servers[$usage] = Start-TestServer -Name "openssl s_server ($usage)" -FileName openssl -Port $port -TimeoutSec 20 `
+                -ArgumentList 's_server', '-accept', "127.0.0.1:$port", '-cert', $made.CertificatePath, '-key', $made.KeyPath, '-www', '-quiet'
         }
-        $testCa = [Security.Cryptography.X509Certificates.X509Certificate2]::new($made.CaPath)
+        $testCa = $authority.Certificate
     }
 
-    AfterAll { foreach ($s in $servers.Values) { Stop-TestProcess $s.Process } }
+    AfterAll { $servers.Values | Stop-TestServer }
 
     It 'accepts a server certificate with <Usage> and refuses one without serverAuth' -TestCases @(
         @{ Usage = 'serverAuth'; Accepted = $true }

@@ -21,7 +21,7 @@ BeforeAll {
     Update-TestEdgeAllowed -Edge $edge -Allowed @($pair.CertificatePath)
 }
 
-AfterAll { Stop-TestEdge $edge }
+AfterAll { Stop-TestServer $edge }
 
 Describe 'Calls across a promotion made by another process (nginx)' -Tag 'CI', 'Slow', 'Edge' -Skip:($IsWindows) {
     It '4 runspaces see 0 failed calls, and nginx logs the new serial' {
