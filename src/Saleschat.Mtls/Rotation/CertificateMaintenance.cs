@@ -90,7 +90,7 @@ namespace Saleschat.Mtls.Rotation
                     CertificateMaintenanceResult result = CertificateMaintenanceResult.For(paths, current, now);
                     if (File.Exists(paths.NextKeyPath) && File.Exists(paths.NextCertificatePath))
                     {
-                        return ProveAndPromote(paths, password, prove, current, result, log);
+                        return WithoutStaleReply(ProveAndPromote(paths, password, prove, current, result, log), paths, issuedPath, log);
                     }
 
                     if (File.Exists(paths.NextKeyPath) && File.Exists(paths.NextRequestPath))
@@ -195,6 +195,21 @@ namespace Saleschat.Mtls.Rotation
 
             ClientChains.Attach(issued, chain);
             return true;
+        }
+
+        /// <summary>
+        /// After a promotion, a reply still at the agreed path (a run killed between keeping it as the next certificate
+        /// and removing it) has become the pair in use: removed, so it cannot stand for the next rotation's reply.
+        /// </summary>
+        private static CertificateMaintenanceResult WithoutStaleReply(CertificateMaintenanceResult result, RotationPaths paths, string issuedPath, Action<string> log)
+        {
+            if (result.State == CertificateMaintenanceState.Completed && issuedPath == null && File.Exists(paths.NextIssuedPath))
+            {
+                log($"Removing '{paths.NextIssuedPath}': the certificate it held is now in use.");
+                File.Delete(paths.NextIssuedPath);
+            }
+
+            return result;
         }
 
         private static SaleschatException NoSession(RotationPaths paths, string waiting) =>

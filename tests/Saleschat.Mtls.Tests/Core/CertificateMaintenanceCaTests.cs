@@ -184,6 +184,55 @@ public sealed class CertificateMaintenanceCaTests : IDisposable
     }
 
     [Fact]
+    public void A_run_killed_after_the_next_key_makes_the_request_for_that_key_next_time()
+    {
+        // As a kill between the next key and its request leaves it: the key alone.
+        RsaPrivateCrtKeyParameters nextKey = RsaKeyGenerator.Generate(2048);
+        ClientKeyFactory.WriteKeyFile(nextKey, _paths.NextKeyPath, null, overwrite: false);
+
+        CertificateMaintenanceResult result = Run(renewBeforeDays: 30);
+
+        Assert.Equal(CertificateMaintenanceState.ActionRequired, result.State);
+        var request = CertificateRequest.LoadSigningRequestPem(result.Pem, HashAlgorithmName.SHA256);
+        Assert.Equal(RsaKeyConverter.PublicKeySha256(RsaKeyConverter.PublicOf(nextKey)), Sha256Hex(request.PublicKey.ExportSubjectPublicKeyInfo()));
+        Assert.Equal(new[] { "client.crt", "client.key", "client.next.csr", "client.next.key" }, _folder.Names());
+    }
+
+    [Fact]
+    public void A_run_killed_after_keeping_the_reply_promotes_it_next_time_and_removes_the_reply()
+    {
+        // As a kill between storing the reply as client.next.crt and removing it leaves it: both.
+        CertificateMaintenanceResult started = Run(renewBeforeDays: 30);
+        X509Certificate2 reply = Sign(started.Pem, days: 200);
+        ClientChains.Attach(reply, new[] { _issuing });
+        new RotationService().AcceptIssued(_paths, reply);
+        File.WriteAllText(_paths.NextIssuedPath, reply.ExportCertificatePem());
+
+        CertificateMaintenanceResult done = Run(renewBeforeDays: 30, MtlsDiagnosis.Success);
+
+        Assert.Equal(CertificateMaintenanceState.Completed, done.State);
+        Assert.Equal(reply.Thumbprint, done.Thumbprint);
+        Assert.Equal(new[] { "client.crt", "client.key", "client.previous.crt", "client.previous.key" }, _folder.Names());
+    }
+
+    [Fact]
+    public void A_run_that_finds_the_lock_held_reports_a_request_out_as_waiting_and_changes_nothing()
+    {
+        Run(renewBeforeDays: 30);
+        string[] before = _folder.Names();
+        using (new RotationService().Lock(_paths))
+        {
+            CertificateMaintenanceResult looked = Run(renewBeforeDays: 30, MtlsDiagnosis.Success);
+
+            Assert.True(looked.Locked);
+            Assert.Equal(CertificateMaintenanceState.WaitingForUpload, looked.State);
+        }
+
+        Assert.Equal(before, _folder.Names());
+        Assert.Equal(0, _proofs);
+    }
+
+    [Fact]
     public void Without_a_session_a_waiting_reply_is_NoSaleschatSession_and_nothing_moves()
     {
         CertificateMaintenanceResult started = Run(renewBeforeDays: 30);
@@ -242,6 +291,8 @@ public sealed class CertificateMaintenanceCaTests : IDisposable
         serial[0] &= 0x7f;
         return request.Create(_issuing, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(days), serial);
     }
+
+    private static string Sha256Hex(byte[] data) => Convert.ToHexString(SHA256.HashData(data)).ToLowerInvariant();
 
     private static string Thumbprint(string path) => X509Certificate2.CreateFromPem(File.ReadAllText(path)).Thumbprint;
 }
