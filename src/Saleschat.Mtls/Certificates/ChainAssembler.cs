@@ -184,7 +184,7 @@ namespace Saleschat.Mtls.Certificates
 
             try
             {
-                byte[] id = Org.BouncyCastle.Asn1.X509.AuthorityKeyIdentifier.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(extension.RawData)).GetKeyIdentifier();
+                byte[] id = Org.BouncyCastle.Asn1.X509.AuthorityKeyIdentifier.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(extension.RawData)).KeyIdentifier?.GetOctets();
                 return id == null ? null : BitConverter.ToString(id).Replace("-", string.Empty);
             }
             catch (Exception ex) when (ex is ArgumentException || ex is System.IO.IOException || ex is InvalidCastException)
