@@ -189,6 +189,19 @@ Describe 'Headers and API keys cannot inject' -Tag 'CI' {
         Get-RequestCount | Should -Be $before
     }
 
+    # -Headers is a Hashtable: [ordered] and case-sensitive ones arrive as one whose keys keep their case, and HTTP
+    # names are case-insensitive, so a lower-case authorization is the same header as the session's.
+    It 'refuses Authorization in -Headers <Name> before connecting (AuthorizationHeaderNotAllowed)' -TestCases @(
+        @{ Name = 'as written'; Make = { @{ Authorization = 'Bearer other' } } }
+        @{ Name = 'in lower case, in a case-sensitive hashtable'; Make = { $h = [hashtable]::new(); $h['authorization'] = 'Bearer other'; $h } }
+        @{ Name = 'in lower case, in an [ordered] dictionary'; Make = { [ordered]@{ 'X-A' = '1'; authorization = 'Bearer other' } } }
+        @{ Name = 'in upper case, in a case-sensitive hashtable'; Make = { $h = [hashtable]::new(); $h['AUTHORIZATION'] = 'Bearer other'; $h } }
+    ) {
+        $before = Get-RequestCount
+        { Invoke-SaleschatMtlsRequest '/__faults/echo' -Headers (& $Make) -ErrorAction Stop } | Should -Throw -ErrorId "AuthorizationHeaderNotAllowed,$invoke"
+        Get-RequestCount | Should -Be $before
+    }
+
     It 'refuses a -ContentType with a line break (InvalidHeader)' {
         { Invoke-SaleschatMtlsRequest '/__faults/echo' -Method Post -Body '{}' -ContentType "application/json`r`nX-Injected: 1" -ErrorAction Stop } |
             Should -Throw -ErrorId "InvalidHeader,$invoke"

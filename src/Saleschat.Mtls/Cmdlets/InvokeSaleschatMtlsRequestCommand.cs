@@ -95,14 +95,16 @@ namespace Saleschat.Mtls.Cmdlets
             {
                 _session = ResolveSession();
                 _sender = _session.Sender;
-                if (Headers != null && Headers.ContainsKey("Authorization"))
+                // Through the header gate before anything is sent: a CR or LF in a header would inject headers on HTTP/1.1.
+                _headers = ValidatedHeaders();
+
+                // Asked of the gated headers, whose names compare case-insensitively (RFC 9110 section 5.1): -Headers may be
+                // a case-sensitive Hashtable (an [ordered] dictionary becomes one), where "authorization" is another key.
+                if (_headers != null && _headers.Contains("Authorization"))
                 {
                     throw new SaleschatException(ErrorIds.AuthorizationHeaderNotAllowed, ErrorKind.InvalidArgument,
                         "-Headers cannot set Authorization: the session sends the API key.", "Authorization");
                 }
-
-                // Through the header gate before anything is sent: a CR or LF in a header would inject headers on HTTP/1.1.
-                _headers = ValidatedHeaders();
 
                 // Host picks the virtual host (and, with it, the TLS server name) the key and certificate go to: on an
                 // edge that serves several names from one address it would send them to another site.
