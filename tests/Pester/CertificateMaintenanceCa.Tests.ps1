@@ -129,6 +129,81 @@ Describe 'Invoke-SaleschatCertificateMaintenance with a CA reply elsewhere, or f
         finally { $session.Dispose() }
     }
 
+    # A PFX carries its own key: the reply must still be the next key's certificate, whatever its format. Stored as
+    # it was, its certificate became client.next.crt beside the wrong key (and the PFX, key and all, was deleted).
+    It 'a PFX reply (another key and its certificate) is CertificateKeyMismatch: nothing moves, and the PFX stays' {
+        $pair = New-CaIssuedPair -Days 10
+        $other = New-CaIssuedPair -Days 200
+        $session = New-EdgeSession $pair
+        try {
+            $started = Invoke-SaleschatCertificateMaintenance -Session $session -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -InformationAction SilentlyContinue
+            $pfx = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($other.CertificatePath, $other.KeyPath)
+            [IO.File]::WriteAllBytes($started.IssuedCertificatePath, $pfx.Export('Pfx'))
+            $before = Get-FolderSnapshot $pair.Folder
+
+            { Invoke-SaleschatCertificateMaintenance -Session $session -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -InformationAction SilentlyContinue } |
+                Should -Throw -ErrorId "CertificateKeyMismatch,$cmdlet"
+
+            Get-FolderSnapshot $pair.Folder | Should -Be $before
+            (Test-SaleschatMtls -Session $session).Diagnosis | Should -Be 'Success'
+        }
+        finally { $session.Dispose() }
+    }
+
+    # The same PFX by hand: nginx accepts the other pair (its CA is trusted), so only the key check stands between it
+    # and a promotion of the next key with another key's certificate, which left the pair in use broken.
+    It 'Complete-SaleschatCertificateRotation -IssuedCertificatePath with a PFX of another key is CertificateKeyMismatch, and the pair in use keeps working' {
+        $pair = New-CaIssuedPair -Days 10
+        $other = New-CaIssuedPair -Days 200
+        $session = New-EdgeSession $pair
+        try {
+            $started = Invoke-SaleschatCertificateMaintenance -Session $session -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -InformationAction SilentlyContinue
+            $reply = Join-Path (New-TestFolder $TestDrive) 'from-the-ca.pfx'
+            $withChain = [Security.Cryptography.X509Certificates.X509Certificate2Collection]::new()
+            $null = $withChain.Add([Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($other.CertificatePath, $other.KeyPath))
+            $null = $withChain.Add([Security.Cryptography.X509Certificates.X509Certificate2]::new($pki.Issuing.CertificatePath))
+            [IO.File]::WriteAllBytes($reply, $withChain.Export('Pfx'))
+            $before = Get-FolderSnapshot $pair.Folder
+
+            { Complete-SaleschatCertificateRotation -Session $session -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -IssuedCertificatePath $reply -Confirm:$false } |
+                Should -Throw -ErrorId 'CertificateKeyMismatch,Saleschat.Mtls.Cmdlets.CompleteSaleschatCertificateRotationCommand'
+
+            Get-FolderSnapshot $pair.Folder | Should -Be $before
+            $started.State | Should -Be 'ActionRequired'
+            (Invoke-EdgeCurl -Edge $edge -Pair $pair -ApiKey '').Verdict | Should -BeExactly 'Success'
+        }
+        finally { $session.Dispose() }
+    }
+
+    # -IssuedCertificatePath stays after a promotion, so at the next rotation it still holds the certificate in use
+    # until the CA answers the new request: that is no reply yet (each run failed with CertificateKeyMismatch).
+    It 'a reply left at -IssuedCertificatePath by the last rotation is waited past, and the CA''s new one is promoted' {
+        $pair = New-CaIssuedPair -Days 10
+        $session = New-EdgeSession $pair
+        try {
+            $reply = Join-Path (New-TestFolder $TestDrive) 'from-the-ca.pem'
+            $run = @{ Session = $session; CertificatePath = $pair.CertificatePath; KeyPath = $pair.KeyPath; IssuedCertificatePath = $reply; InformationAction = 'SilentlyContinue' }
+            $first = Invoke-SaleschatCertificateMaintenance @run
+            $null = Invoke-TestPkiSign -Authority $pki -CsrPath $first.RequestFile -OutPath $reply -Days 10
+            (Invoke-SaleschatCertificateMaintenance @run).State | Should -Be 'Completed'
+
+            # Ten days left on the new pair: inside the window again at once, with the reply file still holding it.
+            $second = Invoke-SaleschatCertificateMaintenance @run
+            $second.State | Should -Be 'ActionRequired'
+            $waiting = Invoke-SaleschatCertificateMaintenance @run
+            $waiting.State | Should -Be 'WaitingForUpload'
+            $waiting.NextStep | Should -Match "Waiting for the CA's certificate"
+            Get-Names $pair.Folder | Should -Be @('client.crt', 'client.key', 'client.next.csr', 'client.next.key', 'client.previous.crt', 'client.previous.key')
+
+            $null = Invoke-TestPkiSign -Authority $pki -CsrPath $second.RequestFile -OutPath $reply -Days 200
+            $done = Invoke-SaleschatCertificateMaintenance @run
+            $done.State | Should -Be 'Completed'
+            $done.DaysUntilExpiry | Should -BeGreaterThan 190
+            (Test-SaleschatMtls -Session $session).Diagnosis | Should -Be 'Success'
+        }
+        finally { $session.Dispose() }
+    }
+
     It 'a reply for another key is CertificateKeyMismatch, and nothing moves' {
         $pair = New-CaIssuedPair -Days 10
         $session = New-EdgeSession $pair

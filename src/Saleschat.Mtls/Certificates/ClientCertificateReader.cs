@@ -46,6 +46,13 @@ namespace Saleschat.Mtls.Certificates
             if (type == X509ContentType.Pkcs12)
             {
                 X509Certificate2 fromPfx = FromPfx(content, password, certificatePath);
+                if (keyPath != null)
+                {
+                    // A PFX brings its own key, so a key file named beside it would otherwise go unread: it must be that
+                    // key. A CA's reply to a CSR handed over as a PFX of another pair must not pass for the CSR key's certificate.
+                    RequireKey(fromPfx, ReadKeyFile(keyPath, password, vouch), certificatePath);
+                }
+
 
                 // The CA certificates a PFX carries beside its key's certificate (`openssl pkcs12 -export -certfile`, Windows'
                 // "include all certificates in the certification path").
@@ -245,15 +252,24 @@ namespace Saleschat.Mtls.Certificates
 
             using (certificate)
             {
-                if (!KeyMatch.Matches(certificate, key))
-                {
-                    // Both public keys are named: a CA's reply made from another key's CSR is the usual cause.
-                    throw new SaleschatException(ErrorIds.CertificateKeyMismatch, ErrorKind.InvalidData,
-                        $"The private key does not belong to the certificate '{certificate.Subject}' ({certificate.Thumbprint}): the certificate's public key is SHA256:{PublicKeySha256Of(der)}, the key's is SHA256:{RsaKeyConverter.PublicKeySha256(RsaKeyConverter.PublicOf(key))}. Pass the key the certificate (or the CSR it was issued from) was made from.", source);
-                }
-
+                RequireKey(certificate, key, source);
                 return CertificateKeyJoin.Join(der, () => new X509CertificateParser().ReadCertificate(der), key);
             }
+        }
+
+        /// <summary>Refuses a certificate that <paramref name="key"/> does not belong to; disposes it when refused.</summary>
+        private static void RequireKey(X509Certificate2 certificate, RsaPrivateCrtKeyParameters key, object source)
+        {
+            if (KeyMatch.Matches(certificate, key))
+            {
+                return;
+            }
+
+            // Both public keys are named: a CA's reply made from another key's CSR is the usual cause.
+            var refused = new SaleschatException(ErrorIds.CertificateKeyMismatch, ErrorKind.InvalidData,
+                $"The private key does not belong to the certificate '{certificate.Subject}' ({certificate.Thumbprint}): the certificate's public key is SHA256:{PublicKeySha256Of(certificate.RawData)}, the key's is SHA256:{RsaKeyConverter.PublicKeySha256(RsaKeyConverter.PublicOf(key))}. Pass the key the certificate (or the CSR it was issued from) was made from.", source);
+            certificate.Dispose();
+            throw refused;
         }
 
         private static string PublicKeySha256Of(byte[] der)
