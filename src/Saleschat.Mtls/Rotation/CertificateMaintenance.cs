@@ -155,6 +155,14 @@ namespace Saleschat.Mtls.Rotation
                 return Pending(result, current, _utcNow(), CertificateMaintenanceState.WaitingForUpload);
             }
 
+            if (issuedPath != null && HoldsCertificate(reply, current, password))
+            {
+                // The caller's reply file is not removed after a promotion (client.next.issued.pem is), so at the next
+                // rotation it holds the certificate in use until the CA answers the new request: no reply yet.
+                log($"'{reply}' still holds the certificate in use ({current.Thumbprint}), the last rotation's reply: no reply from the CA yet.");
+                return Pending(result, current, _utcNow(), CertificateMaintenanceState.WaitingForUpload);
+            }
+
             if (prove == null)
             {
                 throw NoSession(paths, reply);
@@ -179,6 +187,22 @@ namespace Saleschat.Mtls.Rotation
 
             result.RequestFile = null;
             return ProveAndPromote(paths, password, prove, current, result, log);
+        }
+
+        /// <summary>Whether the reply's certificate is <paramref name="certificate"/>; a reply that cannot be read is left to <see cref="RotationService.ReadIssued"/> to report.</summary>
+        private static bool HoldsCertificate(string reply, X509Certificate2 certificate, SecureString password)
+        {
+            try
+            {
+                using (X509Certificate2 held = ClientCertificateReader.FromFiles(reply, null, password))
+                {
+                    return string.Equals(held.Thumbprint, certificate.Thumbprint, StringComparison.OrdinalIgnoreCase);
+                }
+            }
+            catch (SaleschatException)
+            {
+                return false;
+            }
         }
 
         /// <summary>
