@@ -204,6 +204,29 @@ Describe 'Invoke-SaleschatCertificateMaintenance with a CA reply elsewhere, or f
         finally { $session.Dispose() }
     }
 
+    # Only a reply a run has already used (the certificate in use, or the previous one) is stale enough to delete unread:
+    # a PFX a CA portal made with its own key, saved there before any request, is the only copy of that key.
+    It 'a PFX saved at client.next.issued.pem before the request is not deleted by the run that makes the request' {
+        $pair = New-CaIssuedPair -Days 10
+        $other = New-CaIssuedPair -Days 200
+        $drop = Join-Path $pair.Folder 'client.next.issued.pem'
+        $pfx = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($other.CertificatePath, $other.KeyPath)
+        [IO.File]::WriteAllBytes($drop, $pfx.Export('Pfx'))
+        $hash = (Get-FileHash $drop).Hash
+        $session = New-EdgeSession $pair
+        try {
+            $started = Invoke-SaleschatCertificateMaintenance -Session $session -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -InformationAction SilentlyContinue
+            $started.State | Should -Be 'ActionRequired'
+            (Get-FileHash $drop).Hash | Should -BeExactly $hash
+
+            # What it holds is not the next key's certificate: refused, and still kept.
+            { Invoke-SaleschatCertificateMaintenance -Session $session -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -InformationAction SilentlyContinue } |
+                Should -Throw -ErrorId "CertificateKeyMismatch,$cmdlet"
+            (Get-FileHash $drop).Hash | Should -BeExactly $hash
+        }
+        finally { $session.Dispose() }
+    }
+
     It 'a reply for another key is CertificateKeyMismatch, and nothing moves' {
         $pair = New-CaIssuedPair -Days 10
         $session = New-EdgeSession $pair

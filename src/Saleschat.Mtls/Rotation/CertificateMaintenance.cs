@@ -125,10 +125,13 @@ namespace Saleschat.Mtls.Rotation
         private CertificateMaintenanceResult RequestFromCa(RotationPaths paths, SecureString password, X509Certificate2 current, CertificateMaintenanceResult result,
             string issuedPath, Action<string> log)
         {
-            if (issuedPath == null && !File.Exists(paths.NextKeyPath) && File.Exists(paths.NextIssuedPath))
+            if (issuedPath == null && !File.Exists(paths.NextKeyPath) && File.Exists(paths.NextIssuedPath)
+                && (HoldsCertificate(paths.NextIssuedPath, current.Thumbprint, password) || HoldsCertificate(paths.NextIssuedPath, PreviousThumbprint(paths), password)))
             {
                 // A reply at the agreed path before its request exists answers an earlier rotation (left by a run killed
-                // after storing it): it cannot hold this key's certificate, and would be refused as another key's.
+                // after storing it): it cannot hold this key's certificate, and would be refused as another key's. Only
+                // such a used reply goes unasked: anything else there (a CA portal's PFX holds its own key) is kept, and
+                // the run that finds it after the request refuses it (CertificateKeyMismatch) for a person to move.
                 log($"Removing '{paths.NextIssuedPath}', left from an earlier rotation: no request for it exists yet.");
                 File.Delete(paths.NextIssuedPath);
             }
@@ -155,7 +158,7 @@ namespace Saleschat.Mtls.Rotation
                 return Pending(result, current, _utcNow(), CertificateMaintenanceState.WaitingForUpload);
             }
 
-            if (issuedPath != null && HoldsCertificate(reply, current, password))
+            if (issuedPath != null && HoldsCertificate(reply, current.Thumbprint, password))
             {
                 // The caller's reply file is not removed after a promotion (client.next.issued.pem is), so at the next
                 // rotation it holds the certificate in use until the CA answers the new request: no reply yet.
@@ -189,19 +192,45 @@ namespace Saleschat.Mtls.Rotation
             return ProveAndPromote(paths, password, prove, current, result, log);
         }
 
-        /// <summary>Whether the reply's certificate is <paramref name="certificate"/>; a reply that cannot be read is left to <see cref="RotationService.ReadIssued"/> to report.</summary>
-        private static bool HoldsCertificate(string reply, X509Certificate2 certificate, SecureString password)
+        /// <summary>Whether the reply's certificate has <paramref name="thumbprint"/>; a reply that cannot be read is left to <see cref="RotationService.ReadIssued"/> to report.</summary>
+        private static bool HoldsCertificate(string reply, string thumbprint, SecureString password)
         {
+            if (thumbprint == null)
+            {
+                return false;
+            }
+
             try
             {
                 using (X509Certificate2 held = ClientCertificateReader.FromFiles(reply, null, password))
                 {
-                    return string.Equals(held.Thumbprint, certificate.Thumbprint, StringComparison.OrdinalIgnoreCase);
+                    return string.Equals(held.Thumbprint, thumbprint, StringComparison.OrdinalIgnoreCase);
                 }
             }
             catch (SaleschatException)
             {
                 return false;
+            }
+        }
+
+        /// <summary>The thumbprint of the pair kept by the last promotion, or null.</summary>
+        private static string PreviousThumbprint(RotationPaths paths)
+        {
+            if (!File.Exists(paths.PreviousCertificatePath))
+            {
+                return null;
+            }
+
+            try
+            {
+                using (X509Certificate2 previous = ClientCertificateReader.FromFiles(paths.PreviousCertificatePath, null, null))
+                {
+                    return previous.Thumbprint;
+                }
+            }
+            catch (SaleschatException)
+            {
+                return null;
             }
         }
 
