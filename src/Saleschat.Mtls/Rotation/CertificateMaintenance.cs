@@ -90,7 +90,7 @@ namespace Saleschat.Mtls.Rotation
                     CertificateMaintenanceResult result = CertificateMaintenanceResult.For(paths, current, now);
                     if (File.Exists(paths.NextKeyPath) && File.Exists(paths.NextCertificatePath))
                     {
-                        return WithoutStaleReply(ProveAndPromote(paths, password, prove, current, result, log), paths, issuedPath, log);
+                        return WithoutStaleReply(ProveAndPromote(paths, password, prove, current, result, log), paths, password, issuedPath, log);
                     }
 
                     if (File.Exists(paths.NextKeyPath) && File.Exists(paths.NextRequestPath))
@@ -254,9 +254,11 @@ namespace Saleschat.Mtls.Rotation
         /// After a promotion, a reply still at the agreed path (a run killed between keeping it as the next certificate
         /// and removing it) has become the pair in use: removed, so it cannot stand for the next rotation's reply.
         /// </summary>
-        private static CertificateMaintenanceResult WithoutStaleReply(CertificateMaintenanceResult result, RotationPaths paths, string issuedPath, Action<string> log)
+        private static CertificateMaintenanceResult WithoutStaleReply(CertificateMaintenanceResult result, RotationPaths paths, SecureString password, string issuedPath, Action<string> log)
         {
-            if (result.State == CertificateMaintenanceState.Completed && issuedPath == null && File.Exists(paths.NextIssuedPath))
+            // Only the reply that was promoted: another file saved there meanwhile (a PFX holds its own key) is not ours to remove.
+            if (result.State == CertificateMaintenanceState.Completed && issuedPath == null && File.Exists(paths.NextIssuedPath)
+                && HoldsCertificate(paths.NextIssuedPath, result.NextThumbprint, password))
             {
                 log($"Removing '{paths.NextIssuedPath}': the certificate it held is now in use.");
                 File.Delete(paths.NextIssuedPath);

@@ -216,6 +216,25 @@ public sealed class CertificateMaintenanceCaTests : IDisposable
     }
 
     [Fact]
+    public void A_promotion_removes_only_a_used_reply_and_keeps_another_file_at_the_agreed_path()
+    {
+        // The reply is kept as client.next.crt and waits for its upload; meanwhile another PFX (a CA portal's, with its
+        // own key) is saved at the agreed path. It is not the certificate promoted: the promotion leaves it.
+        CertificateMaintenanceResult started = Run(renewBeforeDays: 30);
+        File.WriteAllText(started.IssuedCertificatePath, Sign(started.Pem, days: 200).ExportCertificatePem());
+        Assert.Equal(CertificateMaintenanceState.WaitingForUpload, Run(renewBeforeDays: 30).State);
+        using RSA otherKey = RSA.Create(2048);
+        var otherRequest = new CertificateRequest("CN=Acme-saleschat-mtls, O=Acme", otherKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using X509Certificate2 other = Sign(otherRequest.CreateSigningRequestPem(), days: 200).CopyWithPrivateKey(otherKey);
+        byte[] pfx = other.Export(X509ContentType.Pfx);
+        File.WriteAllBytes(_paths.NextIssuedPath, pfx);
+
+        Assert.Equal(CertificateMaintenanceState.Completed, Run(renewBeforeDays: 30, MtlsDiagnosis.Success).State);
+
+        Assert.Equal(pfx, File.ReadAllBytes(_paths.NextIssuedPath));
+    }
+
+    [Fact]
     public void A_run_that_finds_the_lock_held_reports_a_request_out_as_waiting_and_changes_nothing()
     {
         Run(renewBeforeDays: 30);
