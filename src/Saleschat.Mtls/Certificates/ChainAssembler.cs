@@ -118,7 +118,10 @@ namespace Saleschat.Mtls.Certificates
         /// Whether <paramref name="issuer"/>'s RSA key verifies <paramref name="child"/>'s signature, with the platform's
         /// RSA; true where this cannot tell (another key type, RSASSA-PSS), leaving it to the server.
         /// </summary>
-        private static bool SignatureMatches(X509Certificate2 issuer, X509Certificate2 child)
+        private static bool SignatureMatches(X509Certificate2 issuer, X509Certificate2 child) => SignatureVerifies(issuer, child) ?? true;
+
+        /// <summary>Whether <paramref name="issuer"/>'s RSA key verifies <paramref name="child"/>'s signature; null where this cannot tell.</summary>
+        internal static bool? SignatureVerifies(X509Certificate2 issuer, X509Certificate2 child)
         {
             try
             {
@@ -128,7 +131,7 @@ namespace Saleschat.Mtls.Certificates
                 {
                     if (hash == null || key == null)
                     {
-                        return true;
+                        return null;
                     }
 
                     return key.VerifyData(structure.TbsCertificate.GetDerEncoded(), structure.Signature.GetOctets(), hash.Value, RSASignaturePadding.Pkcs1);
@@ -151,6 +154,9 @@ namespace Saleschat.Mtls.Certificates
                 default: return null;
             }
         }
+
+        /// <summary>Its issuer is its own subject, as <see cref="Issued"/> compares names (a self-signed certificate's, or a CA's under the leaf's own name).</summary>
+        internal static bool IssuerIsSubject(X509Certificate2 certificate) => SameName(certificate.SubjectName, certificate.IssuerName);
 
         /// <summary>Issued by its own key under its own name (<see cref="Issued"/> applied to itself): a root, or a self-signed leaf.</summary>
         internal static bool IsSelfSigned(X509Certificate2 certificate) => Issued(certificate, certificate);

@@ -73,6 +73,20 @@ public sealed class CertificateMaintenanceCaTests : IDisposable
     }
 
     [Fact]
+    public void A_self_signed_certificate_whose_authority_key_id_names_another_key_is_still_self_signed()
+    {
+        // Signed by its own key under its own name, but with an authority key identifier that is not its subject key
+        // identifier (a template copied from a CA-issued certificate): the signature says who signed it, not the label.
+        using RSA key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=Acme-saleschat-mtls, O=Acme", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }));
+        using X509Certificate2 selfSigned = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10));
+
+        Assert.False(CertificateOrigin.IsCaIssued(selfSigned));
+    }
+
+    [Fact]
     public void Outside_the_window_a_CA_issued_pair_is_left_alone()
     {
         CertificateMaintenanceResult result = Run(renewBeforeDays: 5);
