@@ -121,6 +121,26 @@ Describe 'New-SaleschatCertificateRequest' -Tag 'CI', 'Slow' {
         @(Get-ChildItem -Force $dir).Name | Should -Be @('client.crt')
     }
 
+    # A file you cannot read in a folder you own (a key made with sudo) can still be renamed over: what it holds cannot
+    # be checked, so it is not replaced. Root reads everything, so the child runs as root without the capabilities that
+    # bypass file modes (setpriv), and the file is mode 000.
+    It '-Force never replaces a file it cannot read, such as a key made by another account (WouldReplaceCertificate)' -Skip:(-not $IsLinux -or (& id -u) -ne '0' -or -not (Get-Command setpriv -ErrorAction Ignore)) {
+        $keyPath = Join-Path $dir 'mine.key'
+        $null = New-SaleschatClientKey -Path $keyPath
+        $target = Join-Path $dir 'client.key'
+        [IO.File]::Copy($keyPath, $target)
+        [IO.File]::SetUnixFileMode($target, [IO.UnixFileMode]::None)
+        $before = [IO.File]::ReadAllBytes($target)
+        $pwsh = Get-PwshCommandLine
+        $command = "Import-Module '$(Get-TestModuleManifest)'; try { `$null = New-SaleschatCertificateRequest -KeyPath '$keyPath' -Organization Acme -Path '$target' -Force -ErrorAction Stop; 'WRITTEN' } catch { 'ID=' + `$_.FullyQualifiedErrorId }"
+        $caps = '-dac_override,-dac_read_search'
+        $run = Invoke-TestProgram -FileName setpriv -ArgumentList (@("--bounding-set=$caps", "--inh-caps=$caps", '--', $pwsh.FileName) + $pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-Command', $command)) -TimeoutSec 120
+
+        $run.Output | Should -Match "ID=WouldReplaceCertificate,$cmdlet"
+        [IO.File]::ReadAllBytes($target) | Should -Be $before
+        @(Get-ChildItem -Force $dir).Name | Sort-Object | Should -Be @('client.key', 'mine.key')
+    }
+
     It '-Force never replaces the key file itself (WouldReplacePrivateKey)' {
         $keyPath = Join-Path $dir 'client.key'
         $null = New-SaleschatClientKey -Path $keyPath

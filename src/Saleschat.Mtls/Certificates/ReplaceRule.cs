@@ -16,17 +16,21 @@ namespace Saleschat.Mtls.Certificates
         private const string RequestBegin = "-----BEGIN CERTIFICATE REQUEST-----";
         private const string NewRequestBegin = "-----BEGIN NEW CERTIFICATE REQUEST-----";
 
-        /// <summary>Refuses to replace a file that holds a private key; anything unreadable is left to the writer to report.</summary>
+        /// <summary>
+        /// Refuses to replace a file that holds a private key, or one that cannot be read to tell (renaming over a file
+        /// needs only the folder's write permission: another account's key in your folder cannot be read, yet would be
+        /// replaced). A folder or a link is left to the writer to report.
+        /// </summary>
         /// <param name="path">The file about to be replaced.</param>
         /// <param name="writing">What would be written there, for the message ("the certificate", "the answer").</param>
         /// <param name="parameter">The parameter that named the path, for the message.</param>
         public static void ThrowIfPrivateKey(string path, string writing, string parameter)
         {
             bool tooLarge;
-            string text = ReadExisting(path, out tooLarge);
-            if (text != null && HoldsPrivateKey(text))
+            string text = ReadExisting(path, out tooLarge, out string unreadable);
+            if ((text != null && HoldsPrivateKey(text)) || unreadable != null)
             {
-                throw KeyRefused(path, writing, parameter, "certificate", ".crt");
+                throw KeyRefused(path, writing, parameter, "certificate", ".crt", unreadable);
             }
         }
 
@@ -38,15 +42,15 @@ namespace Saleschat.Mtls.Certificates
         public static void ThrowUnlessRequest(string path, string parameter = "-Path")
         {
             bool tooLarge;
-            string text = ReadExisting(path, out tooLarge);
-            if (text == null && !tooLarge)
+            string text = ReadExisting(path, out tooLarge, out string unreadable);
+            if (text == null && !tooLarge && unreadable == null)
             {
                 return;
             }
 
             if (text != null && HoldsPrivateKey(text))
             {
-                throw KeyRefused(path, "the certificate signing request", parameter, "request", ".csr");
+                throw KeyRefused(path, "the certificate signing request", parameter, "request", ".csr", null);
             }
 
             if (text != null && (text.Trim().Length == 0 || OnlyRequests(text)))
@@ -54,16 +58,21 @@ namespace Saleschat.Mtls.Certificates
                 return;
             }
 
-            string holds = text != null && HoldsCertificate(text) ? "holds a certificate" : "does not hold a certificate signing request";
+            string holds = unreadable != null ? $"cannot be read to check what it holds ({unreadable})"
+                : text != null && HoldsCertificate(text) ? "holds a certificate" : "does not hold a certificate signing request";
             throw new SaleschatException(ErrorIds.WouldReplaceCertificate, ErrorKind.InvalidArgument,
                 $"'{path}' {holds}; -Force replaces only an earlier certificate signing request, so nothing was written. Choose another {parameter} for the request (for example '{System.IO.Path.ChangeExtension(path, ".csr")}'), or move that file away first.",
                 path);
         }
 
-        /// <summary>The existing file's text, or null when there is none to judge (missing, not a regular file, unreadable, or too large).</summary>
-        private static string ReadExisting(string path, out bool tooLarge)
+        /// <summary>
+        /// The existing file's text, or null when there is none to judge: missing or not a regular file, too large
+        /// (<paramref name="tooLarge"/>), or a regular file that cannot be read (<paramref name="unreadable"/> says why).
+        /// </summary>
+        private static string ReadExisting(string path, out bool tooLarge, out string unreadable)
         {
             tooLarge = false;
+            unreadable = null;
             FileFacts facts = FilePlatform.Current.Inspect(path);
             if (facts == null || facts.Kind != FileKind.Regular)
             {
@@ -80,8 +89,9 @@ namespace Saleschat.Mtls.Certificates
             {
                 return Encoding.UTF8.GetString(BoundedFileReader.Read(path, BoundedFileReader.PfxLimit, ErrorIds.OutputFileExists, "existing"));
             }
-            catch (SaleschatException)
+            catch (SaleschatException ex)
             {
+                unreadable = Secrets.PlatformMessage.Of(ex.InnerException ?? ex)?.TrimEnd('.', ' ');
                 return null;
             }
         }
@@ -110,9 +120,11 @@ namespace Saleschat.Mtls.Certificates
         }
 
         /// <param name="noun">What -Path names in the cmdlet that writes <paramref name="writing"/>, and the extension to suggest.</param>
-        private static SaleschatException KeyRefused(string path, string writing, string parameter, string noun, string extension) =>
+        /// <param name="unreadable">Why the file could not be read, when that is why it may hold a key; null when it does.</param>
+        private static SaleschatException KeyRefused(string path, string writing, string parameter, string noun, string extension, string unreadable) =>
             new SaleschatException(ErrorIds.WouldReplacePrivateKey, ErrorKind.InvalidArgument,
-                $"'{path}' holds a private key; writing {writing} there, even with -Force, would lose the key. Choose another {parameter}" +
+                (unreadable == null ? $"'{path}' holds a private key; writing {writing} there, even with -Force, would lose the key. Choose another {parameter}"
+                    : $"'{path}' cannot be read to check that it holds no private key ({unreadable}); writing {writing} there, even with -Force, could lose one. Choose another {parameter}") +
                 (parameter == "-Path" ? $" for the {noun} (for example '{System.IO.Path.ChangeExtension(path, extension)}')." : "."),
                 path);
     }
