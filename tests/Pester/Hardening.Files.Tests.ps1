@@ -278,6 +278,32 @@ Describe 'Input the module refuses with its own errors' -Tag 'CI' {
         $null = New-SaleschatClientCertificate -KeyPath $key -Organization Acme   # the key still loads
     }
 
+    # Windows PowerShell 5.1's `>` and Out-File write UTF-16 with a byte order mark: the key is still a key.
+    It 'refuses to write a certificate over a key saved as <Encoding>, even with -Force' -TestCases @(
+        @{ Encoding = 'UTF-16 LE'; Bom = $true; Name = 'Unicode' }
+        @{ Encoding = 'UTF-16 BE'; Bom = $true; Name = 'BigEndianUnicode' }
+        @{ Encoding = 'UTF-8 with a BOM and CRLF'; Bom = $true; Name = 'UTF8' }
+    ) {
+        $key = Join-Path $TestDrive "saved-as-$Name.key"
+        $pem = (New-SaleschatClientKey -Path (Join-Path $TestDrive "source-$Name.key")).Path | ForEach-Object { [IO.File]::ReadAllText($_) }
+        [IO.File]::WriteAllText($key, ($pem -replace "`r?`n", "`r`n"), [Text.Encoding]::GetEncoding(@{ Unicode = 'utf-16'; BigEndianUnicode = 'utf-16BE'; UTF8 = 'utf-8' }[$Name]))
+        $before = Get-Sha256 $key
+        { New-SaleschatClientCertificate -KeyPath $keyPath -Organization Acme -Path $key -Force -ErrorAction Stop } |
+            Should -Throw -ErrorId "WouldReplacePrivateKey,$newCert"
+        Get-Sha256 $key | Should -Be $before
+    }
+
+    It 'refuses to write a certificate or a request over a PFX (a key in binary), even with -Force' {
+        $pfx = Join-Path $TestDrive 'only-copy.pfx'
+        $null = New-SaleschatClientKey | New-SaleschatClientCertificate -Organization Acme | Export-SaleschatClientCertificate -Format Pfx -Path $pfx -KeyPassword (New-TestSecret 'pfx-pass')
+        $before = Get-Sha256 $pfx
+        { New-SaleschatClientCertificate -KeyPath $keyPath -Organization Acme -Path $pfx -Force -ErrorAction Stop } |
+            Should -Throw -ErrorId "WouldReplacePrivateKey,$newCert"
+        { New-SaleschatCertificateRequest -KeyPath $keyPath -Organization Acme -Path $pfx -Force -ErrorAction Stop } |
+            Should -Throw -ErrorId 'WouldReplacePrivateKey,Saleschat.Mtls.Cmdlets.NewSaleschatCertificateRequestCommand'
+        Get-Sha256 $pfx | Should -Be $before
+    }
+
     It 'refuses to export a certificate over a file holding a private key, even with -Force' {
         $key = Join-Path $TestDrive 'export-over.key'
         $cert = New-SaleschatClientKey -Path $key | New-SaleschatClientCertificate -Organization Acme

@@ -1,4 +1,7 @@
 using System;
+using System.IO;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Saleschat.Mtls.Errors;
 using Saleschat.Mtls.Files;
@@ -27,8 +30,8 @@ namespace Saleschat.Mtls.Certificates
         public static void ThrowIfPrivateKey(string path, string writing, string parameter)
         {
             bool tooLarge;
-            string text = ReadExisting(path, out tooLarge, out string unreadable);
-            if ((text != null && HoldsPrivateKey(text)) || unreadable != null)
+            string text = ReadExisting(path, out tooLarge, out string unreadable, out bool pfx);
+            if ((text != null && HoldsPrivateKey(text)) || pfx || unreadable != null)
             {
                 throw KeyRefused(path, writing, parameter, "certificate", ".crt", unreadable);
             }
@@ -42,13 +45,13 @@ namespace Saleschat.Mtls.Certificates
         public static void ThrowUnlessRequest(string path, string parameter = "-Path")
         {
             bool tooLarge;
-            string text = ReadExisting(path, out tooLarge, out string unreadable);
+            string text = ReadExisting(path, out tooLarge, out string unreadable, out bool pfx);
             if (text == null && !tooLarge && unreadable == null)
             {
                 return;
             }
 
-            if (text != null && HoldsPrivateKey(text))
+            if ((text != null && HoldsPrivateKey(text)) || pfx)
             {
                 throw KeyRefused(path, "the certificate signing request", parameter, "request", ".csr", null);
             }
@@ -68,11 +71,15 @@ namespace Saleschat.Mtls.Certificates
         /// <summary>
         /// The existing file's text, or null when there is none to judge: missing or not a regular file, too large
         /// (<paramref name="tooLarge"/>), or a regular file that cannot be read (<paramref name="unreadable"/> says why).
+        /// The text is decoded by its byte order mark, with NULs dropped: Windows PowerShell 5.1's `>` and Out-File write
+        /// UTF-16, in which "PRIVATE KEY-----" is not found as UTF-8. <paramref name="pfx"/>: the file is a PKCS#12 (PFX),
+        /// which carries a private key in binary.
         /// </summary>
-        private static string ReadExisting(string path, out bool tooLarge, out string unreadable)
+        private static string ReadExisting(string path, out bool tooLarge, out string unreadable, out bool pfx)
         {
             tooLarge = false;
             unreadable = null;
+            pfx = false;
             FileFacts facts = FilePlatform.Current.Inspect(path);
             if (facts == null || facts.Kind != FileKind.Regular)
             {
@@ -85,14 +92,33 @@ namespace Saleschat.Mtls.Certificates
                 return null;
             }
 
+            byte[] content;
             try
             {
-                return Encoding.UTF8.GetString(BoundedFileReader.Read(path, BoundedFileReader.PfxLimit, ErrorIds.OutputFileExists, "existing"));
+                content = BoundedFileReader.Read(path, BoundedFileReader.PfxLimit, ErrorIds.OutputFileExists, "existing");
             }
             catch (SaleschatException ex)
             {
                 unreadable = Secrets.PlatformMessage.Of(ex.InnerException ?? ex)?.TrimEnd('.', ' ');
                 return null;
+            }
+
+            pfx = IsPfx(content);
+            using (var reader = new StreamReader(new MemoryStream(content), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+            {
+                return reader.ReadToEnd().Replace("\0", string.Empty);
+            }
+        }
+
+        private static bool IsPfx(byte[] content)
+        {
+            try
+            {
+                return content.Length > 0 && X509Certificate2.GetCertContentType(content) == X509ContentType.Pkcs12;
+            }
+            catch (CryptographicException)
+            {
+                return false;
             }
         }
 
