@@ -12,10 +12,7 @@ BeforeAll {
 
     # Runs a pwsh child with the given arguments (after `pwsh`), as a CI runner or cron would start it.
     function Invoke-PwshArguments([string[]] $Arguments, [string] $WorkingDirectory, [hashtable] $Environment = @{}) {
-        $pwsh = Get-PwshCommandLine
-        $environmentWithModule = @{ PSModulePath = [IO.Path]::Combine($repo, 'out') + [IO.Path]::PathSeparator + $env:PSModulePath } + $Environment
-        $start = New-TestProcessStartInfo -FileName $pwsh.FileName -ArgumentList (@($pwsh.Prefix) + $Arguments) -WorkingDirectory $WorkingDirectory -Environment $environmentWithModule
-        $run = Stop-TestPwsh -Child (Start-TestChildProcess -StartInfo $start) -TimeoutSec 120
+        $run = Invoke-TestPwsh -PwshArgumentList $Arguments -WorkingDirectory $WorkingDirectory -Environment $Environment -ModuleOnPath -TimeoutSec 120
         $run.TimedOut | Should -BeFalse
         $run | Add-Member -NotePropertyName Text -NotePropertyValue (Get-TestPwshText $run) -PassThru
     }

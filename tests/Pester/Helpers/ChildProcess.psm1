@@ -74,6 +74,7 @@ function Start-TestChildProcess {
 <#
 .SYNOPSIS
     Runs a script (-File, with -ArgumentList) or a command (-Command) in a fresh `pwsh -NoProfile -NonInteractive`,
+    or pwsh with exactly -PwshArgumentList (what a CI runner passes after `pwsh`, e.g. -command ". 'step.ps1'"),
     as a scheduler or a CI step would: the real pwsh (Get-PwshCommandLine), set up like every other child
     (New-TestProcessStartInfo: no prompt, a chosen working directory, -Environment, -Umask), killed after a deadline.
     Returns ExitCode, StdOut, StdErr and TimedOut; with -NoWait, returns at once what Start-TestChildProcess returns
@@ -85,6 +86,7 @@ function Invoke-TestPwsh {
         [Parameter(Mandatory, ParameterSetName = 'File')] [string] $File,
         [Parameter(ParameterSetName = 'File')] [string[]] $ArgumentList = @(),
         [Parameter(Mandatory, ParameterSetName = 'Command')] [string] $Command,
+        [Parameter(Mandatory, ParameterSetName = 'Arguments')] [string[]] $PwshArgumentList,
         [string] $WorkingDirectory = $PWD.ProviderPath,
         [hashtable] $Environment = @{},
         [int] $TimeoutSec = 120,
@@ -94,15 +96,17 @@ function Invoke-TestPwsh {
         [switch] $NoWait
     )
     $pwsh = Get-PwshCommandLine
-    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive')
-    if ($PSCmdlet.ParameterSetName -eq 'File') { $arguments += @('-File', $File) + $ArgumentList }
-    else { $arguments += @('-Command', $Command) }
+    $arguments = switch ($PSCmdlet.ParameterSetName) {
+        'File' { @('-NoProfile', '-NonInteractive', '-File', $File) + $ArgumentList }
+        'Command' { @('-NoProfile', '-NonInteractive', '-Command', $Command) }
+        'Arguments' { $PwshArgumentList }
+    }
     $childEnvironment = @{} + $Environment
     if ($ModuleOnPath -and -not $Environment.ContainsKey('PSModulePath')) {
         $modules = [IO.Path]::Combine((Get-RepoRoot), 'out')
         $childEnvironment['PSModulePath'] = $modules + [IO.Path]::PathSeparator + [Environment]::GetEnvironmentVariable('PSModulePath')
     }
-    $start = New-TestProcessStartInfo -FileName $pwsh.FileName -ArgumentList $arguments -WorkingDirectory $WorkingDirectory -Environment $childEnvironment -Umask $Umask
+    $start = New-TestProcessStartInfo -FileName $pwsh.FileName -ArgumentList (@($pwsh.Prefix) + $arguments) -WorkingDirectory $WorkingDirectory -Environment $childEnvironment -Umask $Umask
     $child = Start-TestChildProcess -StartInfo $start
     if ($NoWait) { return $child }
     Stop-TestPwsh -Child $child -TimeoutSec $TimeoutSec
