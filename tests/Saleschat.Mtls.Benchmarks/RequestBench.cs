@@ -85,6 +85,7 @@ public sealed class RequestBench(BenchContext context, BenchOptions options, Rep
                 Row($"before-{contender}-warm-{server.Id}", $"warm: the baseline build (--baseline), {Descriptions[contender]} — after {options.Warmup} calls ({server.Label})").Add(result.GetProperty("warm").GetDouble());
                 report.Row($"jit-cold-ms-before-{contender}", "jit", $"JIT time during the first {options.Cold} calls: the baseline build, {Descriptions[contender]}", "ms").Add(result.GetProperty("coldJitMs").GetDouble());
                 report.Row($"jit-cold-methods-before-{contender}", "jit", $"methods JIT-compiled during the first {options.Cold} calls: the baseline build, {Descriptions[contender]}", "methods").Add(result.GetProperty("coldJitMethods").GetDouble());
+                report.Row($"allocated-warm-before-{contender}", "allocations", $"bytes allocated per call (all threads), warm: the baseline build, {Descriptions[contender]}", "bytes").Add(result.GetProperty("warmAllocatedPerCall").GetDouble());
                 continue;
             }
 

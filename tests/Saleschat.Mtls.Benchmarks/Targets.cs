@@ -62,6 +62,17 @@ public static class Targets
             }
         }
 
+        // Allocation per call barely moves with the machine's load, so it shows a per-call regression that the
+        // throughput rows of a busy machine can hide.
+        foreach (string contender in new[] { "module", "module-pipe" }.Where(_ => options.Baseline != null))
+        {
+            if (report.Has($"allocated-warm-{contender}") && report.Has($"allocated-warm-before-{contender}"))
+            {
+                double now = report[$"allocated-warm-{contender}"].Median, before = report[$"allocated-warm-before-{contender}"].Median;
+                report.Comparisons.Add($"bytes allocated per warm call, {contender}: this build / baseline = {F(now / before)} x ({F(now)} vs {F(before)} bytes)");
+            }
+        }
+
         // Fresh process to first hello <= 1.5 x (pwsh -c exit + one curl hello), per round.
         if (report.Has("pwsh-module-hello"))
         {
