@@ -10,11 +10,17 @@
     webhook, and exits with:
 
       0  NothingToDo or Completed    nothing is needed from a person
-      2  ActionRequired              the rotation was just started: upload the next certificate (UploadFile)
-      3  WaitingForUpload            the next certificate is not accepted yet: upload it
+      2  ActionRequired              the rotation was just started: upload the next certificate (UploadFile), or
+                                     for a CA-issued pair send the CSR (RequestFile) to your CA
+      3  WaitingForUpload            the next certificate is not accepted yet: upload it; or the CA's reply is not
+                                     yet at IssuedCertificatePath (the next run takes it, proves it and promotes it)
       4  Expired                     the certificate in use has expired (or is about to, with nothing accepted)
       5  Locked                      another run holds the pair; this one changed nothing
       1  Failed                      an error (its message says what to do); nothing was half-done
+.PARAMETER IssuedCertificatePath
+    For a CA-issued pair: where the CA's reply to the CSR is saved (default: client.next.issued.pem beside the pair).
+.PARAMETER ChainPath
+    For a CA-issued pair: the CA certificates of the reply, when the CA returns them in a file of their own.
 .PARAMETER NotifyUri
     A chat webhook (Teams, Slack, Google Chat incoming webhook) that gets {"text": "..."} when a person must act
     (exit codes 2, 3 and 4). Its URL is a secret: pass it from the scheduler's secret store or an environment variable.
@@ -35,6 +41,8 @@ param(
     $ServerCertificateAuthority,
     # One JSON line on stdout instead of the list and the plain lines.
     [switch] $AsJson,
+    [string] $IssuedCertificatePath,
+    [string] $ChainPath,
     [uri] $NotifyUri = $env:SALESCHAT_NOTIFY_URI,
     # Return the status object instead of printing it and exiting (for a calling script).
     [switch] $PassThru
@@ -53,6 +61,8 @@ try {
     if ($BaseUri) { $sessionParameters.BaseUri = $BaseUri } else { $sessionParameters.Environment = $Environment }
     if ($ServerCertificateAuthority) { $sessionParameters.ServerCertificateAuthority = $ServerCertificateAuthority }
     $maintenance = @{ RenewBeforeDays = $RenewBeforeDays; AsJson = [bool]$AsJson } + $pair
+    if ($IssuedCertificatePath) { $maintenance.IssuedCertificatePath = $IssuedCertificatePath }
+    if ($ChainPath) { $maintenance.ChainPath = $ChainPath }
     try { $maintenance.Session = New-SaleschatSession @sessionParameters }
     catch { if ($_.FullyQualifiedErrorId -notlike 'CertificateKeyMismatch,*') { throw } }
 

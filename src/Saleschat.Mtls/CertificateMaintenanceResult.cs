@@ -41,6 +41,15 @@ namespace Saleschat.Mtls
         /// <summary>The public PEM of <see cref="UploadFile"/>, to paste instead of uploading the file.</summary>
         public string Pem { get; internal set; }
 
+        /// <summary>
+        /// The next key's certificate signing request (client.next.csr) while the next certificate is to come from your
+        /// CA (the pair in use is CA-issued); then <see cref="Pem"/> is the request's PEM. Null otherwise.
+        /// </summary>
+        public string RequestFile { get; internal set; }
+
+        /// <summary>Where the run looks for the CA's reply to <see cref="RequestFile"/> (client.next.issued.pem unless -IssuedCertificatePath); null for a self-signed pair.</summary>
+        public string IssuedCertificatePath { get; internal set; }
+
         /// <summary>Why the next certificate was not accepted (the hello call's diagnosis), when it was tried.</summary>
         public string ProofDiagnosis { get; internal set; }
 
@@ -54,9 +63,13 @@ namespace Saleschat.Mtls
         /// <summary>When the run looked (UTC).</summary>
         public DateTime CheckedAt { get; internal set; }
 
-        /// <summary>The command that runs the next step by hand (the same maintenance run, with the same files).</summary>
-        public string NextCommand =>
-            $"Invoke-SaleschatCertificateMaintenance -CertificatePath '{Quote(CertificatePath)}' -KeyPath '{Quote(KeyPath)}'";
+        /// <summary>
+        /// The command that runs the next step by hand: the same maintenance run with the same files or, while a CSR
+        /// waits for the CA, Complete-SaleschatCertificateRotation with the reply's path.
+        /// </summary>
+        public string NextCommand => RequestFile != null
+            ? $"Complete-SaleschatCertificateRotation -CertificatePath '{Quote(CertificatePath)}' -KeyPath '{Quote(KeyPath)}' -IssuedCertificatePath '{Quote(IssuedCertificatePath)}'"
+            : $"Invoke-SaleschatCertificateMaintenance -CertificatePath '{Quote(CertificatePath)}' -KeyPath '{Quote(KeyPath)}'";
 
         /// <summary>Whether a person must act: an upload to make, or an expired certificate.</summary>
         public bool NeedsPerson =>
@@ -87,7 +100,14 @@ namespace Saleschat.Mtls
             }
 
             var lines = new System.Collections.Generic.List<string> { $"{State}: {NextStep}" };
-            if (!Locked && Pem != null)
+            if (!Locked && Pem != null && RequestFile != null)
+            {
+                lines.Add($"Send {RequestFile} or this certificate signing request to your CA:");
+                lines.AddRange(Pem.Replace("\r", string.Empty).TrimEnd('\n').Split('\n'));
+                lines.Add($"Save its reply as {IssuedCertificatePath}: the next scheduled run proves and promotes it. Or run:");
+                lines.Add(NextCommand);
+            }
+            else if (!Locked && Pem != null)
             {
                 lines.Add($"Upload {UploadFile} or paste this PEM in Saleschat (Settings > mTLS > Upload Certificate):");
                 lines.AddRange(Pem.Replace("\r", string.Empty).TrimEnd('\n').Split('\n'));
@@ -120,6 +140,15 @@ namespace Saleschat.Mtls
             UploadFile = paths.NextCertificatePath;
             Pem = pem;
             NextThumbprint = nextThumbprint;
+            return this;
+        }
+
+        /// <summary>A CSR waits for the CA: the request to send and where its reply goes.</summary>
+        internal CertificateMaintenanceResult Requested(RotationPaths paths, string requestPem, string issuedPath)
+        {
+            RequestFile = paths.NextRequestPath;
+            IssuedCertificatePath = issuedPath;
+            Pem = requestPem;
             return this;
         }
 

@@ -198,8 +198,11 @@ namespace Saleschat.Mtls
                 return false;
             }
 
+            // Every send comes here: between looks (CertificateFileFollower.Interval) this is a field read and a
+            // timestamp compare. The thumbprint is the one the state holds: X509Certificate2.Thumbprint formats a new
+            // hex string on each read (dotnet/runtime X509Certificate.GetCertHashString; referencesource likewise).
             MtlsState before = System.Threading.Volatile.Read(ref _state);
-            string old = before.Certificate.Thumbprint;
+            string old = before.Thumbprint;
             X509Certificate2 promoted = _follower?.Changed(old, refused, log);
             if (promoted == null || _closed)
             {
@@ -360,7 +363,7 @@ namespace Saleschat.Mtls
             if (!certificate.HasPrivateKey)
             {
                 throw new SaleschatException(ErrorIds.CertificateHasNoPrivateKey, ErrorKind.InvalidArgument,
-                    $"The certificate '{certificate.Subject}' ({certificate.Thumbprint}) has no private key, so it cannot authenticate a TLS client. Load it with its key (Get-SaleschatClientCertificate -KeyPath).", certificate);
+                    $"The certificate '{certificate.Subject}' ({certificate.Thumbprint}) has no private key, so it cannot authenticate a TLS client. " + Messages.LoadWithKey, certificate);
             }
 
             ClientKeyCheck.RequireUsable(certificate);

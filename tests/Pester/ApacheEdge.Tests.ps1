@@ -15,19 +15,10 @@ BeforeAll {
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'Helpers', 'Apache.psm1')) -Force
     Import-TestedModule
-    $root = Join-Path $TestDrive 'apache'
-    $authority = New-TestEdgeAuthority -Folder (Join-Path $root 'ca')
-    $registered = New-TestClientPair -Folder (Join-Path $root 'registered') -Name registered
-    $unregistered = New-TestClientPair -Folder (Join-Path $root 'unregistered') -Name unregistered
-    $expired = New-TestExpiredClientPair -Folder (Join-Path $root 'expired')
-    $loaded = @{
-        registered   = $registered.Certificate
-        unregistered = $unregistered.Certificate
-        expired      = Get-SaleschatClientCertificate -Path $expired.CertificatePath -KeyPath $expired.KeyPath -WarningAction SilentlyContinue
-    }
+    $fixture = New-TestEdgeFixture -Folder (Join-Path $TestDrive 'apache')
     $edges = @{}
     foreach ($tls in 'Tls13', 'Tls12') {
-        $edges[$tls] = Start-TestApacheEdge -Tls $tls -Authority $authority -Allowed $registered.CertificatePath, $expired.CertificatePath
+        $edges[$tls] = Start-TestApacheEdge -Tls $tls -Authority $fixture.Authority -Allowed $fixture.Registered.CertificatePath, $fixture.Expired.CertificatePath
     }
     $cmdlet = 'Saleschat.Mtls.Cmdlets.InvokeSaleschatMtlsRequestCommand'
     $sessionsPerCase = 3
@@ -37,9 +28,9 @@ BeforeAll {
     # session's default retry settings, so a retry would show in the time.
     function New-CaseSession([string] $Tls, [string] $Case) {
         $edge = $edges[$Tls]
-        $certificate = switch ($Case) { 'unregistered' { $loaded.unregistered } 'expired' { $loaded.expired } default { $loaded.registered } }
+        $certificate = switch ($Case) { 'unregistered' { $fixture.Loaded.unregistered } 'expired' { $fixture.Loaded.expired } default { $fixture.Loaded.registered } }
         New-SaleschatSession -BaseUri $edge.BaseUri -OrgId $(if ($Case -eq 'wrong org') { 'org-other' } else { $edge.OrgId }) `
-            -Certificate $certificate -ApiKey (Get-TestApiKey $edge.ApiKey) -ServerCertificateAuthority $authority.Certificate -NoDefault -WarningAction SilentlyContinue
+            -Certificate $certificate -ApiKey (Get-TestApiKey $edge.ApiKey) -ServerCertificateAuthority $fixture.Authority.Certificate -NoDefault -WarningAction SilentlyContinue
     }
 
     function Get-Verbose($Output) { @($Output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) }
@@ -58,13 +49,13 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($edges) { $edges.Values | Stop-TestEdge }
+    if ($edges) { $edges.Values | Stop-TestServer }
 }
 
 Describe 'curl, the reference, on Apache with per-location client auth' -Tag 'CI', 'Edge' {
     It '<_>: curl downgrades to HTTP/1.1 and gets the hello with a registered certificate' -ForEach 'Tls13', 'Tls12' {
         $edge = $edges[$_]
-        $arguments = @('-v', '--max-time', '10', '--cacert', $edge.CaPath, '--cert', $registered.CertificatePath, '--key', $registered.KeyPath,
+        $arguments = @('-v', '--max-time', '10', '--cacert', $edge.CaPath, '--cert', $fixture.Registered.CertificatePath, '--key', $fixture.Registered.KeyPath,
             '-H', "Authorization: Bearer $($edge.ApiKey)", "https://127.0.0.1:$($edge.Port)/v4/orgs/$($edge.OrgId)/mtls/hello")
         $output = & curl @arguments 2>&1
         $LASTEXITCODE | Should -Be 0
@@ -76,7 +67,7 @@ Describe 'curl, the reference, on Apache with per-location client auth' -Tag 'CI
 
     It '<Tls>, <Case>: curl agrees' -ForEach $Matrix {
         $edge = $edges[$Tls]
-        $pair = switch ($Case) { 'unregistered' { $unregistered } 'expired' { $expired } default { $registered } }
+        $pair = switch ($Case) { 'unregistered' { $fixture.Unregistered } 'expired' { $fixture.Expired } default { $fixture.Registered } }
         $seen = Invoke-EdgeCurl -Edge $edge -Pair $pair -OrgId $(if ($Case -eq 'wrong org') { 'org-other' } else { $edge.OrgId })
         # No '??': Windows PowerShell 5.1 discovers (parses) every test file, whatever its tags.
         $expected = @{ Success = 'Success'; WrongOrganization = 'WrongOrganization' }[$Diagnosis]
@@ -213,15 +204,15 @@ Describe 'Concurrent piped POSTs across the fallback' -Tag 'CI', 'Edge' {
 Describe 'A TLS 1.3 refusal that ends with a TCP reset (stunnel)' -Tag 'CI', 'Edge' {
     BeforeAll {
         Import-Module ([IO.Path]::Combine($PSScriptRoot, 'Helpers', 'Stunnel.psm1')) -Force
-        $stunnel = Start-TestStunnelEdge -Authority $authority -Allowed $registered.CertificatePath
+        $stunnel = Start-TestStunnelEdge -Authority $fixture.Authority -Allowed $fixture.Registered.CertificatePath
     }
-    AfterAll { Stop-TestEdge $stunnel }
+    AfterAll { Stop-TestServer $stunnel }
 
     It 'is ClientCertificateRefused in every one of 32 fresh sessions, retried at most once' {
         $retried = 0
         for ($i = 1; $i -le 32; $i++) {
-            $session = New-SaleschatSession -BaseUri $stunnel.BaseUri -OrgId $stunnel.OrgId -Certificate $loaded.unregistered `
-                -ServerCertificateAuthority $authority.Certificate -NoDefault -WarningAction SilentlyContinue
+            $session = New-SaleschatSession -BaseUri $stunnel.BaseUri -OrgId $stunnel.OrgId -Certificate $fixture.Loaded.unregistered `
+                -ServerCertificateAuthority $fixture.Authority.Certificate -NoDefault -WarningAction SilentlyContinue
             try { $output = Test-SaleschatMtls -Session $session -Verbose 4>&1 } finally { $session.Dispose() }
             $result = $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
             $verbose = Get-Verbose $output

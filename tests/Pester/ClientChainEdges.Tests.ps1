@@ -14,7 +14,6 @@ BeforeAll {
     $invoke = 'Saleschat.Mtls.Cmdlets.InvokeSaleschatMtlsRequestCommand'
     $root = Join-Path $TestDrive 'pki-edges'
     $pki = New-TestPkiAuthority -Folder (Join-Path $root 'ca')
-    $serverCa = New-TestEdgeAuthority -Folder (Join-Path $root 'server-ca')
 
     $key = New-SaleschatClientKey -Path (Join-Path $root 'client.key')
     $null = $key | New-SaleschatCertificateRequest -Organization Acme -Path (Join-Path $root 'client.csr')
@@ -24,11 +23,11 @@ BeforeAll {
 
     $edges = @{}
     foreach ($kind in 'Nginx', 'NginxTls12', 'HaproxyTls13', 'HaproxyTls12') {
-        $edges[$kind] = Start-TestPkiEdge -Kind $kind -ServerAuthority $serverCa -TrustedPath $pki.Root.CertificatePath
+        $edges[$kind] = Start-TestPkiEdge -Kind $kind -Authority $pki
     }
 
     function New-EdgeSession($Edge, [hashtable] $Certificate) {
-        New-SaleschatSession -BaseUri $Edge.BaseUri -OrgId $Edge.OrgId -ApiKey (Get-TestApiKey) -ServerCertificateAuthority $serverCa.Certificate `
+        New-SaleschatSession -BaseUri $Edge.BaseUri -OrgId $Edge.OrgId -ApiKey (Get-TestApiKey) -ServerCertificateAuthority $Edge.CaCertificate `
             -MaximumRetryCount 0 -NoDefault @Certificate
     }
 
@@ -38,10 +37,16 @@ BeforeAll {
         if (-not [IO.Directory]::Exists($storeFolder)) { return @() }
         @(Get-ChildItem -LiteralPath $storeFolder -Recurse -File -Force | Sort-Object FullName | ForEach-Object { $_.FullName + ' ' + $_.Length })
     }
+
+    # nginx's access-log lines (protocol, $ssl_client_verify, the client certificate's subject and issuer, status).
+    function Get-TestPkiAccessLog($Edge) {
+        $log = [IO.Path]::Combine($Edge.Prefix, 'access.log')
+        if ([IO.File]::Exists($log)) { [IO.File]::ReadAllLines($log) } else { @() }
+    }
 }
 
 AfterAll {
-    foreach ($edge in $edges.Values) { Stop-TestEdge $edge }
+    foreach ($edge in $edges.Values) { Stop-TestServer $edge }
 }
 
 Describe 'The whole chain on the wire (<_>)' -Tag 'CI', 'Edge', 'Slow' -ForEach $Kinds {
@@ -126,7 +131,7 @@ Describe 'What the server saw (openssl s_server -Verify 2)' -Tag 'CI', 'Edge', '
             $result = Test-SaleschatMtls -Session $session
             $session.Dispose()
         }
-        finally { $output = Stop-OpenSslServer $server }
+        finally { $output = Stop-TestServer $server -PassThru }
         $result.Diagnosis | Should -Be 'Success' -Because $result.Message
         $output | Should -Match 'depth=2 O\s*=\s*Acme, CN\s*=\s*Acme Root CA'
         $output | Should -Match 'depth=1 O\s*=\s*Acme, CN\s*=\s*Acme Issuing CA'

@@ -8,8 +8,7 @@ BeforeAll {
     $complete = 'Saleschat.Mtls.Cmdlets.CompleteSaleschatCertificateRotationCommand'
     $root = Join-Path $TestDrive 'pki-rotation'
     $pki = New-TestPkiAuthority -Folder (Join-Path $root 'ca')
-    $serverCa = New-TestEdgeAuthority -Folder (Join-Path $root 'server-ca')
-    $edge = Start-TestPkiEdge -Kind Nginx -ServerAuthority $serverCa -TrustedPath $pki.Root.CertificatePath
+    $edge = Start-TestPkiEdge -Kind Nginx -Authority $pki
 
     # The current pair: a CA-issued certificate with its chain, as client.crt (full-chain PEM) and client.key.
     function New-CurrentPair([string] $Folder) {
@@ -22,12 +21,12 @@ BeforeAll {
     }
 
     function New-EdgeSession($Pair) {
-        New-SaleschatSession -BaseUri $edge.BaseUri -OrgId $edge.OrgId -ApiKey (Get-TestApiKey) -ServerCertificateAuthority $serverCa.Certificate `
+        New-SaleschatSession -BaseUri $edge.BaseUri -OrgId $edge.OrgId -ApiKey (Get-TestApiKey) -ServerCertificateAuthority $edge.CaCertificate `
             -CertificatePath $Pair.CertificatePath -KeyPath $Pair.KeyPath -MaximumRetryCount 0 -NoDefault
     }
 }
 
-AfterAll { Stop-TestEdge $edge }
+AfterAll { Stop-TestServer $edge }
 
 Describe 'Rotation through a CSR' -Tag 'CI', 'Edge', 'Slow' {
     It 'Start -CertificateRequest makes the next key and its CSR, no certificate, and says where to send it; a rerun returns the same' {

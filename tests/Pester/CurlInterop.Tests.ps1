@@ -6,6 +6,16 @@ BeforeAll {
     $emulator = Start-TestEmulator
     $pair = New-TestClientPair -Folder (Join-Path $TestDrive 'pair') -Emulator $emulator
     $hello = [uri]::new($emulator.BaseUri, 'v4/orgs/org-1/mtls/hello').AbsoluteUri
+
+    # curl, run the way Saleschat's documentation runs it: quiet (errors still shown), failing on HTTP errors, bounded
+    # in time, never through a proxy. Returns ExitCode and Output (stdout and stderr).
+    function Invoke-TestCurl {
+        param([Parameter(Mandatory)] [string[]] $ArgumentList, [string] $WorkingDirectory = $PWD.ProviderPath)
+        $arguments = @('--silent', '--show-error', '--fail', '--max-time', '20', '--noproxy', '*') + $ArgumentList
+        $result = Invoke-TestProgram -FileName curl -ArgumentList $arguments -WorkingDirectory $WorkingDirectory -TimeoutSec 30
+        if ($result.TimedOut) { throw "curl did not finish within 30 s." }
+        $result
+    }
 }
 
 AfterAll { Stop-TestEmulator $emulator }

@@ -34,21 +34,12 @@ BeforeAll {
     # 'no key' means no key at all: a session would otherwise take SALESCHAT_API_KEY.
     $savedApiKey = $env:SALESCHAT_API_KEY
     $env:SALESCHAT_API_KEY = $null
-    $root = Join-Path $TestDrive 'edges'
-    $authority = New-TestEdgeAuthority -Folder (Join-Path $root 'ca')
-    $registered = New-TestClientPair -Folder (Join-Path $root 'registered') -Name registered
-    $unregistered = New-TestClientPair -Folder (Join-Path $root 'unregistered') -Name unregistered
-    $expired = New-TestExpiredClientPair -Folder (Join-Path $root 'expired')
-    # Loaded once with their keys (about 100 ms each from files): every session below still gets its own connection
-    # pool, so each one makes fresh TLS handshakes, which is what the TLS 1.3 race needs.
-    $loaded = @{
-        registered   = $registered.Certificate
-        unregistered = $unregistered.Certificate
-        expired      = Get-SaleschatClientCertificate -Path $expired.CertificatePath -KeyPath $expired.KeyPath -WarningAction SilentlyContinue
-    }
+    # Its Loaded certificates are read once with their keys (about 100 ms each from files): every session below still
+    # gets its own connection pool, so each one makes fresh TLS handshakes, which is what the TLS 1.3 race needs.
+    $fixture = New-TestEdgeFixture -Folder (Join-Path $TestDrive 'edges')
     $edges = @{}
     foreach ($kind in 'NginxVerifyOn', 'NginxVerifyOnHttp1', 'NginxOptionalNoCa', 'NginxApiKey', 'HaproxyTls13', 'HaproxyTls12') {
-        $edges[$kind] = Start-TestEdge -Kind $kind -Authority $authority -Allowed $registered.CertificatePath, $expired.CertificatePath
+        $edges[$kind] = Start-TestEdge -Kind $kind -Authority $fixture.Authority -Allowed $fixture.Registered.CertificatePath, $fixture.Expired.CertificatePath
     }
     $cmdlet = 'Saleschat.Mtls.Cmdlets.InvokeSaleschatMtlsRequestCommand'
     $sessionsPerCase = 3
@@ -57,7 +48,7 @@ BeforeAll {
     # 'wrong name'), its CA unless 'no CA', and the session's default retry settings (so a retry would show in the time).
     function New-CaseSession([string] $Kind, [string] $Case) {
         $edge = $edges[$Kind]
-        $certificate = switch ($Case) { 'unregistered' { $loaded.unregistered } 'expired' { $loaded.expired } default { $loaded.registered } }
+        $certificate = switch ($Case) { 'unregistered' { $fixture.Loaded.unregistered } 'expired' { $fixture.Loaded.expired } default { $fixture.Loaded.registered } }
         $parameters = @{
             BaseUri         = $(if ($Case -eq 'wrong name') { [uri]"https://localhost:$($edge.Port)/" } else { $edge.BaseUri })
             OrgId           = $(if ($Case -eq 'wrong org') { 'org-other' } else { $edge.OrgId })
@@ -66,7 +57,7 @@ BeforeAll {
             WarningAction   = 'SilentlyContinue'
         }
         if ($Case -ne 'no key') { $parameters.ApiKey = Get-TestApiKey $(if ($Case -eq 'wrong key') { 'sk_wrong_key_for_this_edge' } else { $edge.ApiKey }) }
-        if ($Case -ne 'no CA') { $parameters.ServerCertificateAuthority = $authority.Certificate }
+        if ($Case -ne 'no CA') { $parameters.ServerCertificateAuthority = $fixture.Authority.Certificate }
         New-SaleschatSession @parameters
     }
 
@@ -106,7 +97,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($edges) { $edges.Values | Stop-TestEdge }
+    if ($edges) { $edges.Values | Stop-TestServer }
     $env:SALESCHAT_API_KEY = $savedApiKey
 }
 
@@ -163,7 +154,7 @@ Describe 'Invoke-SaleschatMtlsRequest through real edges' -Tag 'CI', 'Edge' {
 Describe 'curl agrees with the verdict' -Tag 'CI', 'Edge' {
     It '<Kind>, <Case>: curl sees <Diagnosis> too' -ForEach $Matrix {
         $edge = $edges[$Kind]
-        $pair = switch ($Case) { 'unregistered' { $unregistered } 'expired' { $expired } default { $registered } }
+        $pair = switch ($Case) { 'unregistered' { $fixture.Unregistered } 'expired' { $fixture.Expired } default { $fixture.Registered } }
         $curl = @{
             Edge     = $edge
             Pair     = $pair
@@ -182,15 +173,15 @@ Describe 'Certificate rotation on a real nginx' -Tag 'CI', 'Edge' {
     BeforeAll {
         $folder = Join-Path $TestDrive 'rotation'
         $current = New-TestClientPair -Folder $folder -Name 'saleschat-client'
-        $nginx = Start-TestEdge -Kind NginxApiKey -Authority $authority -Allowed $current.CertificatePath
+        $nginx = Start-TestEdge -Kind NginxApiKey -Authority $fixture.Authority -Allowed $current.CertificatePath
         $rotationSession = New-SaleschatSession -BaseUri $nginx.BaseUri -OrgId $nginx.OrgId -ApiKey (Get-TestApiKey $nginx.ApiKey) `
-            -CertificatePath $current.CertificatePath -KeyPath $current.KeyPath -ServerCertificateAuthority $authority.Certificate -NoDefault
+            -CertificatePath $current.CertificatePath -KeyPath $current.KeyPath -ServerCertificateAuthority $fixture.Authority.Certificate -NoDefault
         $rotation = Start-SaleschatCertificateRotation -CertificatePath $current.CertificatePath -KeyPath $current.KeyPath
     }
 
     AfterAll {
         if ($rotationSession) { $rotationSession.Dispose() }
-        Stop-TestEdge $nginx
+        Stop-TestServer $nginx
     }
 
     It 'refuses a next certificate nginx does not accept yet, saying it was refused, and moves nothing' {

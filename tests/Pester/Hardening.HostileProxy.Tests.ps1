@@ -2,7 +2,6 @@
 # .NET's Negotiate handler throws FormatException for a challenge blob that is not base64.
 BeforeAll {
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
-    Import-Module ([IO.Path]::Combine($PSScriptRoot, 'Helpers', 'HostileProxy.psm1')) -Force
     Import-TestedModule
     $pair = New-TestClientPair -Folder (Join-Path $TestDrive 'pair')
     $credential = [pscredential]::new('proxyuser', (ConvertTo-SecureString 'Pr0xy-Hostile-Secret' -AsPlainText -Force))
@@ -14,7 +13,7 @@ Describe 'A proxy challenge that cannot be read' -Tag 'CI' {
         @{ Name = 'an NTLM blob with an escape sequence'; Challenge = "NTLM `e[5m" }
     ) {
         param($Name, $Challenge)
-        $proxy = Start-TestAnsweringProxy -Answer "HTTP/1.1 407 Proxy Authentication Required`r`nConnection: close`r`nProxy-Authenticate: $Challenge`r`nContent-Length: 0`r`n`r`n"
+        $proxy = Start-CaptureServer -Answer "HTTP/1.1 407 Proxy Authentication Required`r`nConnection: close`r`nProxy-Authenticate: $Challenge`r`nContent-Length: 0`r`n`r`n"
         try {
             $session = New-SaleschatSession -BaseUri 'https://mtls.saleschat-hostile-proxy.test/' -OrgId (Get-TestOrgId) -ApiKey (Get-TestApiKey) `
                 -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -NoDefault -MaximumRetryCount 0 -TimeoutSec 20 `
@@ -32,7 +31,7 @@ Describe 'A proxy challenge that cannot be read' -Tag 'CI' {
 
 Describe 'A tunnel that closes before the TLS handshake is done' -Tag 'CI' {
     It 'is ProxyRefused, never a certificate the host refused, and is not retried' {
-        $proxy = Start-TestAnsweringProxy -Answer "HTTP/1.1 200 Connection established`r`n`r`n"
+        $proxy = Start-CaptureServer -Answer "HTTP/1.1 200 Connection established`r`n`r`n"
         try {
             $session = New-SaleschatSession -BaseUri 'https://mtls.saleschat-hostile-proxy.test/' -OrgId (Get-TestOrgId) -ApiKey (Get-TestApiKey) `
                 -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -NoDefault -MaximumRetryCount 3 -RetryIntervalSec 1 -TimeoutSec 20 `

@@ -35,6 +35,16 @@ Invoke-SaleschatMtlsRequest '$Path' -OutFile '$Target'
 "@
         $script
     }
+
+    # Kills a child started with Invoke-TestPwsh -NoWait (and its children) if it still runs, and lets it go.
+    function Stop-TestProcess {
+        param([Parameter(ValueFromPipeline)] [Diagnostics.Process] $Process)
+        process {
+            if (-not $Process) { return }
+            try { if (-not $Process.HasExited) { $Process.Kill($true) } ; $null = $Process.WaitForExit(10000) } catch { }
+            $Process.Dispose()
+        }
+    }
 }
 
 AfterAll {
@@ -339,15 +349,20 @@ Describe '-OutFile reports file-system failures as such' -Tag 'CI' {
 
 Describe 'A custom CA vouches only for server certificates' -Tag 'CI', 'Edge' {
     BeforeAll {
+        # `openssl s_server -www` (a status page for any GET) with a server certificate for 127.0.0.1 from one CA, with
+        # the extended key usage serverAuth, clientAuth, or none at all.
+        $authority = New-TestEdgeAuthority -Folder (Join-Path $TestDrive 'tls-ca')
         $servers = @{}
         foreach ($usage in 'serverAuth', 'clientAuth', 'none') {
-            $made = New-TestServerCertificate -Folder (Join-Path $TestDrive 'tls-ca') -Usage $usage
-            $servers[$usage] = Start-TestTlsServer -CertPath $made.CertPath -KeyPath $made.KeyPath
+            $made = New-TestEdgeServerCertificate -Authority $authority -Folder (Join-Path $TestDrive "tls-$usage") -ExtendedKeyUsage $usage
+            $port = Get-FreeTcpPort
+            $servers[$usage] = Start-TestServer -Name "openssl s_server ($usage)" -FileName openssl -Port $port -TimeoutSec 20 `
+                -ArgumentList 's_server', '-accept', "127.0.0.1:$port", '-cert', $made.CertificatePath, '-key', $made.KeyPath, '-www', '-quiet'
         }
-        $testCa = [Security.Cryptography.X509Certificates.X509Certificate2]::new($made.CaPath)
+        $testCa = $authority.Certificate
     }
 
-    AfterAll { foreach ($s in $servers.Values) { Stop-TestProcess $s.Process } }
+    AfterAll { $servers.Values | Stop-TestServer }
 
     It 'accepts a server certificate with <Usage> and refuses one without serverAuth' -TestCases @(
         @{ Usage = 'serverAuth'; Accepted = $true }

@@ -4,9 +4,9 @@
 # 403").
 BeforeAll {
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'SaleschatTestUtils.psm1')) -Force
-    Import-Module ([IO.Path]::Combine($PSScriptRoot, 'Helpers', 'Hardening.psm1')) -Force
+    Import-Module ([IO.Path]::Combine($PSScriptRoot, 'Helpers', 'Proxy.psm1')) -Force
     Import-TestedModule
-    $proxy = Start-TestRefusingProxy
+    $proxy = Start-TestProxy -Kind Tinyproxy -RefuseConnect
     $pair = New-TestClientPair -Folder (Join-Path $TestDrive 'pair')
     $user = 'proxyuser'
     $password = 'Pr0xyS3cret-' + [guid]::NewGuid().ToString('n').Substring(0, 8)
@@ -15,7 +15,7 @@ BeforeAll {
     $mtlsHost = 'mtls.saleschat-harden-proxy.test'
 }
 
-AfterAll { Stop-TestRefusingProxy $proxy }
+AfterAll { Stop-TestServer $proxy }
 
 Describe 'A proxy password never reaches a message' -Tag 'CI', 'Slow', 'Edge' {
     It 'curl sees the proxy refuse the tunnel (the outcome to match)' {

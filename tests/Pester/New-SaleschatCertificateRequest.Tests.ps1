@@ -69,16 +69,56 @@ Describe 'New-SaleschatCertificateRequest' -Tag 'CI', 'Slow' {
         Invoke-OpenSsl -Ok -WorkingDirectory $dir req, -in, $csr, -noout, -modulus | Should -BeExactly $keyModulus
     }
 
-    It 'an existing file survives without -Force (CertificateFileExists) and is replaced with it' {
+    It 'an existing request survives without -Force (CertificateFileExists) and is replaced with it' {
         $path = Join-Path $dir 'client.csr'
-        [IO.File]::WriteAllText($path, 'the request already sent')
+        $null = New-SaleschatClientKey | New-SaleschatCertificateRequest -Organization Acme -Path $path
+        $sent = [IO.File]::ReadAllText($path)
         $key = New-SaleschatClientKey
 
         { $key | New-SaleschatCertificateRequest -Organization Acme -Path $path -ErrorAction Stop } | Should -Throw -ErrorId "CertificateFileExists,$cmdlet"
-        [IO.File]::ReadAllText($path) | Should -BeExactly 'the request already sent'
+        [IO.File]::ReadAllText($path) | Should -BeExactly $sent
 
-        $null = $key | New-SaleschatCertificateRequest -Organization Acme -Path $path -Force
-        [IO.File]::ReadAllText($path) | Should -Match '^-----BEGIN CERTIFICATE REQUEST-----'
+        $replaced = $key | New-SaleschatCertificateRequest -Organization Acme -Path $path -Force
+        [IO.File]::ReadAllText($path) | Should -BeExactly $replaced.Pem
+        $replaced.Pem | Should -Not -Be $sent
+    }
+
+    It '-Force also replaces an openssl request (text dump before the PEM) and an empty file' -TestCases @(
+        @{ Name = 'openssl req -text'; Make = { param($p) Invoke-OpenSsl -Ok req, -new, -newkey, rsa:2048, -nodes, -keyout, "$p.key", -subj, '/CN=old', -text, -out, $p | Out-Null } }
+        @{ Name = 'empty'; Make = { param($p) [IO.File]::WriteAllBytes($p, [byte[]]@()) } }
+    ) {
+        $path = Join-Path $dir 'client.csr'
+        & $Make $path
+
+        $request = New-SaleschatClientKey | New-SaleschatCertificateRequest -Organization Acme -Path $path -Force
+
+        [IO.File]::ReadAllText($path) | Should -BeExactly $request.Pem
+    }
+
+    It '-Force never replaces a certificate or anything else that is not a request (WouldReplaceCertificate): <Name>' -TestCases @(
+        @{ Name = 'the client certificate'; Make = { param($p, $k) $null = $k | New-SaleschatClientCertificate -Organization Acme -Path $p } }
+        @{ Name = 'a full-chain PEM with a request inside'; Make = { param($p, $k)
+            $c = $k | New-SaleschatClientCertificate -Organization Acme
+            $r = $k | New-SaleschatCertificateRequest -Organization Acme
+            [IO.File]::WriteAllText($p, $r.Pem + [Security.Cryptography.X509Certificates.X509Certificate2]::new($c.RawData).ExportCertificatePem() + "`n") } }
+        @{ Name = 'a DER certificate'; Make = { param($p, $k) [IO.File]::WriteAllBytes($p, ($k | New-SaleschatClientCertificate -Organization Acme).RawData) } }
+        @{ Name = 'a text file'; Make = { param($p, $k) [IO.File]::WriteAllText($p, "not a request`n") } }
+    ) {
+        $path = Join-Path $dir 'client.crt'
+        $key = New-SaleschatClientKey
+        & $Make $path $key
+        $before = [IO.File]::ReadAllBytes($path)
+
+        $r = Invoke-TestCommand { $key | New-SaleschatCertificateRequest -Organization Acme -Path $path -Force }
+
+        $r.Errors | Should -HaveCount 1
+        $r.Errors[0].FullyQualifiedErrorId | Should -BeExactly "WouldReplaceCertificate,$cmdlet"
+        $r.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $r.Errors[0].TargetObject | Should -BeExactly $path
+        $r.Errors[0].Exception.Message | Should -Match ([regex]::Escape((Join-Path $dir 'client.csr')))
+        $r.Output | Should -BeNullOrEmpty
+        [IO.File]::ReadAllBytes($path) | Should -Be $before
+        @(Get-ChildItem -Force $dir).Name | Should -Be @('client.crt')
     }
 
     It '-Force never replaces the key file itself (WouldReplacePrivateKey)' {

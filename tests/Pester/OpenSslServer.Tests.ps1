@@ -22,7 +22,7 @@ Describe 'Test-SaleschatMtls against openssl s_server' -Tag 'CI', 'Slow' {
         New-ClientPairIn $dir
         $server = Start-OpenSslServer -Folder $dir -ClientCaFile (Join-Path $dir 'client.crt') -ReturnVerifyError
         try { $result = Test-AgainstServer $dir $server }
-        finally { $output = Stop-OpenSslServer $server }
+        finally { $output = Stop-TestServer $server -PassThru }
 
         $result.Success | Should -BeTrue -Because "$result`n$output"
         $result.Body | Should -BeExactly 'Hello, world!'
@@ -46,7 +46,7 @@ Describe 'Test-SaleschatMtls against openssl s_server' -Tag 'CI', 'Slow' {
         $server = Start-OpenSslServer -Folder $dir -ClientCaFile (Join-Path $dir 'other.crt') -ReturnVerifyError -ExtraArgument $Extra
         # Default retry settings: a refusal must not be retried as if it were a dropped connection.
         try { $result = Test-AgainstServer $dir $server }
-        finally { $output = Stop-OpenSslServer $server }
+        finally { $output = Stop-TestServer $server -PassThru }
 
         $result.Success | Should -BeFalse
         $result.Diagnosis.ToString() | Should -BeExactly 'ClientCertificateRefused'

@@ -78,8 +78,8 @@ $s.Dispose()
 }
 
 AfterAll {
-    $proxies.Values | Stop-TestProxy
-    $edges.Values | Stop-TestEdge
+    $proxies.Values | Stop-TestServer
+    $edges.Values | Stop-TestServer
     Remove-TestHostName $hostName
     foreach ($name in $savedEnvironment.Keys) {
         if ($null -ne $savedEnvironment[$name]) { Set-Item -LiteralPath "env:$name" -Value $savedEnvironment[$name] }

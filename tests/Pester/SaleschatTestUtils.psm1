@@ -6,7 +6,7 @@
 # keep to 5.1 syntax and .NET Framework APIs.
 Set-StrictMode -Version 3.0
 
-foreach ($topic in @('TestModule', 'HelpersCommon', 'ChildProcess', 'Emulator', 'TlsServers', 'OpenSsl', 'Edges', 'Files', 'Store')) {
+foreach ($topic in @('TestModule', 'HelpersCommon', 'ChildProcess', 'ServerProcess', 'Emulator', 'TlsServers', 'OpenSsl', 'Edges', 'Files', 'Store')) {
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'Helpers', "$topic.psm1"))
 }
 
@@ -29,7 +29,6 @@ Export-ModuleMember -Alias Test-ContainsKeyMaterial -Function @(
     'Get-TestPwshText'
     'Start-TestPwsh'
     'Stop-TestPwsh'
-    'Stop-TestProcess'
     'Start-TestEmulator'
     'Stop-TestEmulator'
     'Add-EmulatorCertificate'
@@ -41,11 +40,9 @@ Export-ModuleMember -Alias Test-ContainsKeyMaterial -Function @(
     'New-TestRequestKey'
     'New-TestPhone'
     'Start-CaptureServer'
-    'Start-ClosingServer'
     'Start-OpenSslServer'
-    'Stop-OpenSslServer'
-    'New-TestServerCertificate'
-    'Start-TestTlsServer'
+    'Start-TestServer'
+    'Stop-TestServer'
     'Invoke-OpenSsl'
     'New-OpenSslKey'
     'New-OpenSslCertificate'
@@ -59,13 +56,10 @@ Export-ModuleMember -Alias Test-ContainsKeyMaterial -Function @(
     'New-TestExpiredClientPair'
     'Write-TestEdgeAllowedSet'
     'Start-TestEdge'
-    'Get-TestEdgeLog'
-    'Wait-TestEdgeListening'
-    'Send-TestEdgeSignal'
     'Update-TestEdgeAllowed'
-    'Stop-TestEdge'
+    'New-TestEdgeFixture'
+    'Invoke-TestEdgeReload'
     'Invoke-EdgeCurl'
-    'Invoke-TestCurl'
     'Test-KeyMaterialVisible'
     'Get-FolderSnapshot'
     'New-TestFolder'

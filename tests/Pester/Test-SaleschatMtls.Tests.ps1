@@ -80,11 +80,11 @@ Describe 'Test-SaleschatMtls' -Tag 'CI' {
     }
 
     It 'retries a dropped connection once, so a refusal by an edge that closes the connection is diagnosed quickly' {
-        $closing = Start-ClosingServer   # accepts and closes at once, like an edge dropping an unknown certificate
+        $closing = Start-CaptureServer -Close   # accepts and closes at once, like an edge dropping an unknown certificate
         try {
             $session = New-SaleschatSession -BaseUri "https://127.0.0.1:$($closing.Port)/" -OrgId org-1 -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -NoDefault -MaximumRetryCount 5 -RetryIntervalSec 0
             $result = Test-SaleschatMtls -Session $session
-            $accepted = $closing.Accepted
+            $accepted = $closing.Connections
         }
         finally { $closing.Dispose() }
 

@@ -20,17 +20,11 @@ namespace Saleschat.Mtls.Certificates
     {
         public static Pkcs10CertificationRequest Build(RsaPrivateCrtKeyParameters key, CertificateSubject subject)
         {
-            if (key.Modulus.BitLength < ClientCertificateBuilder.MinimumKeySize)
-            {
-                throw new SaleschatException(ErrorIds.KeyTooSmall, ErrorKind.InvalidData,
-                    $"The key has {key.Modulus.BitLength} bits; Saleschat requires RSA 2048 or 4096. Make a new key with New-SaleschatClientKey.", key.Modulus.BitLength);
-            }
+            ClientCertificateBuilder.RequireKeySize(key);
 
             RsaKeyParameters publicKey = RsaKeyConverter.PublicOf(key);
             var extensions = new X509ExtensionsGenerator();
-            extensions.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
-            extensions.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment));
-            extensions.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeID.id_kp_clientAuth));
+            ClientCertificateBuilder.AddClientAuthProfile(extensions.AddExtension);
 
             var extensionRequest = new AttributePkcs(PkcsObjectIdentifiers.Pkcs9AtExtensionRequest, new DerSet(extensions.Generate()));
             return new Pkcs10CertificationRequest(

@@ -7,7 +7,7 @@ using Saleschat.Mtls.Keys;
 
 namespace Saleschat.Mtls.Certificates
 {
-    /// <summary>Makes a client key's CSR and, when asked, writes its PEM (public, 0644, atomic, no overwrite without -Force).</summary>
+    /// <summary>Makes a client key's CSR and, when asked, writes its PEM (public, 0644, atomic, no overwrite without -Force, and with it only of an earlier request).</summary>
     public static class CertificateRequestFactory
     {
         public static CertificateSigningRequest Create(RsaPrivateCrtKeyParameters key, CertificateSubject subject, string path, bool overwrite)
@@ -18,7 +18,7 @@ namespace Saleschat.Mtls.Certificates
             {
                 if (overwrite)
                 {
-                    ClientCertificateFactory.ThrowIfPrivateKeyFile(path);
+                    ReplaceRule.ThrowUnlessRequest(path);
                 }
 
                 new AtomicFileWriter().Write(path, Encoding.ASCII.GetBytes(pem), ownerOnly: false, overwrite: overwrite, existsErrorId: ErrorIds.CertificateFileExists);

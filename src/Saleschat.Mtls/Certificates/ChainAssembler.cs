@@ -152,7 +152,8 @@ namespace Saleschat.Mtls.Certificates
             }
         }
 
-        private static bool IsSelfSigned(X509Certificate2 certificate) => Issued(certificate, certificate);
+        /// <summary>Issued by its own key under its own name (<see cref="Issued"/> applied to itself): a root, or a self-signed leaf.</summary>
+        internal static bool IsSelfSigned(X509Certificate2 certificate) => Issued(certificate, certificate);
 
         private static bool SameName(X500DistinguishedName a, X500DistinguishedName b) =>
             ByteEquals(a.RawData, b.RawData) || string.Equals(a.Name, b.Name, StringComparison.OrdinalIgnoreCase);
@@ -183,7 +184,7 @@ namespace Saleschat.Mtls.Certificates
 
             try
             {
-                byte[] id = Org.BouncyCastle.Asn1.X509.AuthorityKeyIdentifier.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(extension.RawData)).GetKeyIdentifier();
+                byte[] id = Org.BouncyCastle.Asn1.X509.AuthorityKeyIdentifier.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(extension.RawData)).KeyIdentifier?.GetOctets();
                 return id == null ? null : BitConverter.ToString(id).Replace("-", string.Empty);
             }
             catch (Exception ex) when (ex is ArgumentException || ex is System.IO.IOException || ex is InvalidCastException)

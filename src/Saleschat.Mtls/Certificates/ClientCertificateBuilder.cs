@@ -1,4 +1,5 @@
 using System;
+using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Crypto.Parameters;
@@ -29,11 +30,7 @@ namespace Saleschat.Mtls.Certificates
                     $"-ValidityDays must be between 1 and {MaximumValidityDays}; Saleschat asks for 365 (one year).", validityDays);
             }
 
-            if (key.Modulus.BitLength < MinimumKeySize)
-            {
-                throw new SaleschatException(ErrorIds.KeyTooSmall, ErrorKind.InvalidData,
-                    $"The key has {key.Modulus.BitLength} bits; Saleschat requires RSA 2048 or 4096. Make a new key with New-SaleschatClientKey.", key.Modulus.BitLength);
-            }
+            RequireKeySize(key);
 
             RsaKeyParameters publicKey = RsaKeyConverter.PublicOf(key);
             X509Name name = subject.ToX509Name();
@@ -47,14 +44,32 @@ namespace Saleschat.Mtls.Certificates
             generator.SetNotAfter(notBefore.AddDays(validityDays));
             generator.SetPublicKey(publicKey);
 
-            // The client-auth profile: not a CA, signs the TLS handshake, usable only for client authentication.
-            generator.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
-            generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment));
-            generator.AddExtension(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeID.id_kp_clientAuth));
+            AddClientAuthProfile(generator.AddExtension);
             generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, X509ExtensionUtilities.CreateSubjectKeyIdentifier(publicKey));
             generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, X509ExtensionUtilities.CreateAuthorityKeyIdentifier(publicKey));
 
             return generator.Generate(new Asn1SignatureFactory("SHA256WITHRSA", key));
+        }
+
+        /// <summary>Refuses a key smaller than Saleschat accepts, for a certificate and for a signing request alike.</summary>
+        /// <exception cref="SaleschatException"><see cref="ErrorIds.KeyTooSmall"/>.</exception>
+        public static void RequireKeySize(RsaKeyParameters key)
+        {
+            if (key.Modulus.BitLength < MinimumKeySize)
+            {
+                throw new SaleschatException(ErrorIds.KeyTooSmall, ErrorKind.InvalidData, Messages.KeyTooSmall(key.Modulus.BitLength), key.Modulus.BitLength);
+            }
+        }
+
+        /// <summary>
+        /// The client-auth profile, for the self-signed certificate and a signing request's extension request alike: not
+        /// a CA, signs the TLS handshake, usable only for client authentication.
+        /// </summary>
+        internal static void AddClientAuthProfile(Action<DerObjectIdentifier, bool, Asn1Encodable> add)
+        {
+            add(X509Extensions.BasicConstraints, true, new BasicConstraints(false));
+            add(X509Extensions.KeyUsage, true, new KeyUsage(KeyUsage.DigitalSignature | KeyUsage.KeyEncipherment));
+            add(X509Extensions.ExtendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeID.id_kp_clientAuth));
         }
 
         /// <summary>A positive 127-bit random serial (RFC 5280: unique, at most 20 octets).</summary>

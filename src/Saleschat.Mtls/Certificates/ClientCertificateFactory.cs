@@ -46,37 +46,12 @@ namespace Saleschat.Mtls.Certificates
 
         /// <summary>
         /// -Force replaces a certificate, never a private key: `-KeyPath k.key -Path k.key -Force` would
-        /// otherwise swap the only copy of the key for its certificate. A file that holds a key (alone or
-        /// beside a certificate) is refused; anything unreadable is left to the writer to report.
+        /// otherwise swap the only copy of the key for its certificate (<see cref="ReplaceRule"/>).
         /// </summary>
         /// <param name="path">The file about to be replaced.</param>
         /// <param name="writing">What would be written there, for the message ("the certificate", "the answer").</param>
         /// <param name="parameter">The parameter that named the path, for the message.</param>
-        public static void ThrowIfPrivateKeyFile(string path, string writing = "the certificate", string parameter = "-Path")
-        {
-            FileFacts facts = FilePlatform.Current.Inspect(path);
-            if (facts == null || facts.Kind != FileKind.Regular || facts.Size > BoundedFileReader.PfxLimit)
-            {
-                return;
-            }
-
-            string text;
-            try
-            {
-                text = Encoding.UTF8.GetString(BoundedFileReader.Read(path, BoundedFileReader.PfxLimit, ErrorIds.OutputFileExists, "existing"));
-            }
-            catch (SaleschatException)
-            {
-                return;
-            }
-
-            if (text.IndexOf("PRIVATE KEY-----", StringComparison.Ordinal) >= 0)
-            {
-                throw new SaleschatException(ErrorIds.WouldReplacePrivateKey, ErrorKind.InvalidArgument,
-                    $"'{path}' holds a private key; writing {writing} there, even with -Force, would lose the key. Choose another {parameter}" +
-                    (parameter == "-Path" ? $" for the certificate (for example '{System.IO.Path.ChangeExtension(path, ".crt")}')." : "."),
-                    path);
-            }
-        }
+        public static void ThrowIfPrivateKeyFile(string path, string writing = "the certificate", string parameter = "-Path") =>
+            ReplaceRule.ThrowIfPrivateKey(path, writing, parameter);
     }
 }

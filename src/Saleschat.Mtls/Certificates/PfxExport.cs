@@ -38,7 +38,7 @@ namespace Saleschat.Mtls.Certificates
             if (!certificate.HasPrivateKey)
             {
                 throw new SaleschatException(ErrorIds.CertificateHasNoPrivateKey, ErrorKind.InvalidArgument,
-                    $"The certificate '{certificate.Subject}' has no private key. Load it with its key (Get-SaleschatClientCertificate -KeyPath).", certificate);
+                    $"The certificate '{certificate.Subject}' has no private key. " + Messages.LoadWithKey, certificate);
             }
 
             exportParameters = exportParameters ?? (rsa => rsa.ExportParameters(includePrivateParameters: true));

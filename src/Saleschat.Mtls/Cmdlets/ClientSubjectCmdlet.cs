@@ -74,14 +74,20 @@ namespace Saleschat.Mtls.Cmdlets
 
         /// <summary>
         /// The output path, checked before any work: an existing file needs -Force, and -Force never replaces a file
-        /// that holds a private key (`-KeyPath k.key -Path k.key -Force` would lose the only copy of the key).
+        /// that holds a private key (`-KeyPath k.key -Path k.key -Force` would lose the only copy of the key), and
+        /// a request replaces only an earlier request (<see cref="ReplaceRule"/>).
         /// </summary>
-        protected string ResolveOutputPath()
+        /// <param name="request">The file will hold a certificate signing request.</param>
+        protected string ResolveOutputPath(bool request = false)
         {
             string path = ResolvePath(Path);
             if (path != null && !Force)
             {
                 Files.AtomicFileWriter.ThrowIfExists(path, ErrorIds.CertificateFileExists);
+            }
+            else if (path != null && request)
+            {
+                ReplaceRule.ThrowUnlessRequest(path);
             }
             else if (path != null)
             {

@@ -28,13 +28,23 @@ namespace Saleschat.Mtls.Cmdlets
         [Parameter]
         public SwitchParameter AsJson { get; set; }
 
+        /// <summary>Where the CA's reply to the next key's CSR is dropped, for a CA-issued pair (default: client.next.issued.pem beside the pair).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string IssuedCertificatePath { get; set; }
+
+        /// <summary>The issuing CA certificates, when the CA returns them apart from the certificate.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string ChainPath { get; set; }
+
         protected override void ProcessRecord()
         {
             RunTerminating(() =>
             {
                 Keys.PrivateKeyPem.ThrowIfEmpty(KeyPassword, "-KeyPassword");
                 RotationPaths paths = ResolvePaths();
-                if (!ShouldProcess(paths.CertificatePath, $"One maintenance step: start a rotation {RenewBeforeDays} days before expiry (writing '{paths.NextCertificatePath}' and its key), or prove and promote a waiting next pair"))
+                if (!ShouldProcess(paths.CertificatePath, $"One maintenance step: start a rotation {RenewBeforeDays} days before expiry (writing '{paths.NextCertificatePath}', or for a CA-issued pair '{paths.NextRequestPath}', and the next key), or prove and promote a waiting next pair"))
                 {
                     return;
                 }
@@ -52,7 +62,8 @@ namespace Saleschat.Mtls.Cmdlets
                     };
                 }
 
-                CertificateMaintenanceResult result = new CertificateMaintenance().Run(paths, KeyPassword, RenewBeforeDays, prove, WriteVerbose);
+                CertificateMaintenanceResult result = new CertificateMaintenance().Run(paths, KeyPassword, RenewBeforeDays, prove, WriteVerbose,
+                    ResolvePath(IssuedCertificatePath), ResolvePath(ChainPath));
                 if (result.State == CertificateMaintenanceState.Completed && session != null && session.IsOpen
                     && !string.Equals(session.Thumbprint, result.Thumbprint, StringComparison.OrdinalIgnoreCase))
                 {

@@ -23,7 +23,7 @@ namespace Saleschat.Mtls.Cmdlets
         private SaleschatSession _session;
         private ApiSender _sender;
         private SendWindow<ApiAnswer> _window;
-        private Dictionary<string, string> _headers;
+        private RequestHeaders _headers;
         private ProgressReporter _progress;
         private bool _progressAsked;
         private long _started;
@@ -101,12 +101,12 @@ namespace Saleschat.Mtls.Cmdlets
                         "-Headers cannot set Authorization: the session sends the API key.", "Authorization");
                 }
 
-                // Before anything is sent: a CR or LF in a header would inject headers on HTTP/1.1.
+                // Through the header gate before anything is sent: a CR or LF in a header would inject headers on HTTP/1.1.
                 _headers = ValidatedHeaders();
 
                 // Host picks the virtual host (and, with it, the TLS server name) the key and certificate go to: on an
                 // edge that serves several names from one address it would send them to another site.
-                if (_headers != null && _headers.ContainsKey("Host"))
+                if (_headers != null && _headers.Contains("Host"))
                 {
                     throw new SaleschatException(ErrorIds.HostHeaderNotAllowed, ErrorKind.InvalidArgument,
                         $"-Headers cannot set Host: the API key and client certificate go only to the session's host ({_session.BaseUri.Authority}). Nothing was sent.", "Host");
@@ -325,20 +325,17 @@ namespace Saleschat.Mtls.Cmdlets
             return request;
         }
 
-        private Dictionary<string, string> ValidatedHeaders()
+        private RequestHeaders ValidatedHeaders()
         {
             if (Headers == null)
             {
                 return null;
             }
 
-            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var headers = new RequestHeaders();
             foreach (DictionaryEntry header in Headers)
             {
-                string name = header.Key.ToString();
-                string value = LanguagePrimitives.ConvertTo<string>(header.Value);
-                HeaderValidator.Validate(name, value);
-                headers[name] = value;
+                headers.Set(header.Key.ToString(), LanguagePrimitives.ConvertTo<string>(header.Value));
             }
 
             return headers;

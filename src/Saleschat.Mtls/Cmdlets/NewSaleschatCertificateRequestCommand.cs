@@ -11,7 +11,7 @@ namespace Saleschat.Mtls.Cmdlets
         {
             RunForItem(() =>
             {
-                string path = ResolveOutputPath();
+                string path = ResolveOutputPath(request: true);
                 CertificateSubject subject = BuildSubject();
                 if (path != null && !ShouldProcess(path, $"Create certificate signing request for {subject}"))
                 {

@@ -82,7 +82,7 @@ namespace Saleschat.Mtls.Diagnostics
                 if (Proxies.ProxyFailure.SawNoClientCertificate(session.ProxyRoute, response.StatusCode, response.Body))
                 {
                     string issuer = ((Http.Transport.ITransportSource)session).Current.Validator.LastIssuer;
-                    return Diagnose(result, MtlsDiagnosis.TlsInspectedByProxy, Proxies.ProxyMessages.InspectedTrusted(result.Uri, session.ProxyRoute, response.StatusCode, issuer));
+                    return Diagnose(result, MtlsDiagnosis.TlsInspectedByProxy, Messages.Proxy.InspectedTrusted(result.Uri, session.ProxyRoute?.Via, response.StatusCode, issuer));
                 }
 
                 return FromResponse(result, response, notAfter, session.HasApiKey, session.MissingClientIssuer);
@@ -151,8 +151,7 @@ namespace Saleschat.Mtls.Diagnostics
                 case FailureKind.ClientKeyUnusable:
                     return Diagnose(result, MtlsDiagnosis.NoPrivateKey, ex.Message);
                 case FailureKind.ServerCertificateUntrusted:
-                    return Diagnose(result, MtlsDiagnosis.ServerCertificateUntrusted,
-                        $"The server's certificate for {result.Uri.Host} is not trusted. For a private test host, pass its CA with -ServerCertificateAuthority; for Saleschat's own hosts, check the system's CA store and any TLS-inspecting proxy.");
+                    return Diagnose(result, MtlsDiagnosis.ServerCertificateUntrusted, Messages.ServerCertificateUntrusted(null, result.Uri.Host));
                 case FailureKind.ServerNameMismatch:
                     return Diagnose(result, MtlsDiagnosis.ServerNameMismatch, Messages.ServerNameMismatch(null, result.Uri.Host));
                 case FailureKind.DnsFailure:
@@ -162,7 +161,7 @@ namespace Saleschat.Mtls.Diagnostics
                 case FailureKind.Timeout:
                     return Diagnose(result, MtlsDiagnosis.Timeout, ex.Message);
                 default:
-                    // A proxy's failures carry their own one-line message (Proxies.ProxyMessages).
+                    // A proxy's failures carry their own one-line message (Proxies.ProxyFailure.Message).
                     MtlsDiagnosis? proxy = Proxies.ProxyFailure.Diagnosis(ex.Failure);
                     return Diagnose(result, proxy ?? MtlsDiagnosis.UnexpectedResponse, ex.Message);
             }

@@ -14,6 +14,7 @@ namespace Saleschat.Mtls.Errors
         public const string NotARegularFile = nameof(NotARegularFile);
         public const string FileTooLarge = nameof(FileTooLarge);
         public const string WouldReplacePrivateKey = nameof(WouldReplacePrivateKey);
+        public const string WouldReplaceCertificate = nameof(WouldReplaceCertificate);
 
         // Keys
         public const string InvalidKeySize = nameof(InvalidKeySize);

@@ -83,7 +83,7 @@ namespace Saleschat.Mtls.Http
                             return response;
                         }
 
-                        log?.Invoke($"Retrying {request.Method} {request.Uri} in {wait.Value.TotalSeconds:0.##} s after {response.StatusCode} (attempt {attempt + 1} of {request.Retry.MaximumRetryCount + 1}).");
+                        log?.Invoke(RetryLine(request, wait.Value, response.StatusCode, attempt));
                     }
                     catch (ObjectDisposedException) when (_transports.IsClosed)
                     {
@@ -139,7 +139,7 @@ namespace Saleschat.Mtls.Http
                             throw Failed(failure, request, ex, timedOut, attempt, platform);
                         }
 
-                        log?.Invoke($"Retrying {request.Method} {request.Uri} in {wait.Value.TotalSeconds:0.##} s after {failure} (attempt {attempt + 1} of {request.Retry.MaximumRetryCount + 1}).");
+                        log?.Invoke(RetryLine(request, wait.Value, failure, attempt));
                     }
 
                     await Task.Delay(wait.Value, cancellationToken).ConfigureAwait(false);
@@ -235,8 +235,8 @@ namespace Saleschat.Mtls.Http
             {
                 foreach (var header in request.Headers)
                 {
-                    // Checked again here, whoever built the request: TryAddWithoutValidation writes CR/LF as given.
-                    HeaderValidator.Validate(header.Key, header.Value);
+                    // Written as given (TryAddWithoutValidation), which is safe only because each was checked as it
+                    // entered the request: RequestHeaders is the header gate.
                     message.Headers.TryAddWithoutValidation(header.Key, header.Value);
                 }
             }
@@ -300,7 +300,7 @@ namespace Saleschat.Mtls.Http
         private TransportException Failed(FailureKind failure, ApiRequest request, Exception ex, bool timedOut, int attempt, Exception platform)
         {
             MtlsTransport transport = _transports.Current;
-            string proxy = Proxies.ProxyMessages.For(failure, $"{request.Method} {request.Uri}", request.Uri, transport.ProxyRoute, platform,
+            string proxy = Proxies.ProxyFailure.Message(failure, $"{request.Method} {request.Uri}", request.Uri, transport.ProxyRoute, platform,
                 transport.Validator.LastIssuer, transport.Validator.ExtraAuthority != null);
             if (proxy != null)
             {
@@ -320,6 +320,9 @@ namespace Saleschat.Mtls.Http
             return new TransportException(failure, Describe(failure, request, ex, timedOut), request.Uri, attempt, Secrets.PlatformMessage.Scrubbed(ex));
         }
 
+        private static string RetryLine(ApiRequest request, TimeSpan wait, object after, int attempt) =>
+            $"Retrying {request.Method} {request.Uri} in {wait.TotalSeconds:0.##} s after {after} (attempt {attempt + 1} of {request.Retry.MaximumRetryCount + 1}).";
+
         private static string OneLine(string text) => text.Replace("\r", " ").Replace("\n", " ");
 
         private static string Describe(FailureKind failure, ApiRequest request, Exception ex, bool timedOut)
@@ -334,7 +337,7 @@ namespace Saleschat.Mtls.Http
                 case FailureKind.ConnectionRefused:
                     return $"{target}: the connection to {request.Uri.Authority} was refused. Is the host and port right, and is a firewall or proxy in the way?";
                 case FailureKind.ServerCertificateUntrusted:
-                    return $"{target}: the server's certificate is not trusted. For a private test host, pass its CA with -ServerCertificateAuthority.";
+                    return Messages.ServerCertificateUntrusted(target, request.Uri.Host);
                 case FailureKind.ServerNameMismatch:
                     return Messages.ServerNameMismatch(target, request.Uri.Host);
                 case FailureKind.ClientKeyUnusable:

@@ -107,7 +107,7 @@ namespace Saleschat.Mtls.Keys
             if (key != null)
             {
                 throw new SaleschatException(ErrorIds.UnsupportedKeyType, ErrorKind.InvalidData,
-                    $"The private key {Describe(source)} is not an RSA key. Saleschat requires RSA 2048 or 4096.", source);
+                    $"The private key {Describe(source)} is not an RSA key. " + Messages.RsaKeySizes, source);
             }
 
             throw InvalidKey(source, "it holds no private key", null);

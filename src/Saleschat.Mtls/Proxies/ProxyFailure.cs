@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
+using Saleschat.Mtls.Errors;
 using Saleschat.Mtls.Http.Failures;
 using Saleschat.Mtls.Http.Response;
 
@@ -167,7 +168,44 @@ namespace Saleschat.Mtls.Proxies
         /// </summary>
         public static bool SawNoClientCertificate(ProxyRoute route, int statusCode, string body) =>
             route != null && route.InUse
-            && (statusCode == 496 || (statusCode == 400 && ResponseRefusal.NginxPageTitle(body) == "No required SSL certificate was sent"));
+            && (statusCode == 496 || (statusCode == 400 && ResponseRefusal.NginxPageTitle(body) == ResponseRefusal.NoCertificateSentTitle));
+
+        /// <summary>
+        /// The one-line message for a proxy's failure, in the catalogue's words (Errors.Messages.Proxy), from what the
+        /// failure carries; null for any failure that is not a proxy's.
+        /// </summary>
+        /// <param name="failure">The named failure.</param>
+        /// <param name="target">"GET https://host/…", the request as the other messages name it.</param>
+        /// <param name="host">The request's address.</param>
+        /// <param name="route">The session's route to the host.</param>
+        /// <param name="exception">The platform's exception (its status and challenge are read, never its text).</param>
+        /// <param name="serverIssuer">The issuer of the server certificate that was refused, for TLS inspection.</param>
+        /// <param name="hasExpectedAuthority">Whether the session was given the host's CA (-ServerCertificateAuthority).</param>
+        public static string Message(FailureKind failure, string target, Uri host, ProxyRoute route, Exception exception, string serverIssuer, bool hasExpectedAuthority)
+        {
+            Uri via = route?.Via;
+            int status = TunnelStatus(exception) ?? 0;
+            switch (failure)
+            {
+                case FailureKind.ProxyAuthenticationRequired:
+                    // .NET Framework keeps the proxy's answer; .NET does not, so the proxy is asked once more, without credentials.
+                    string challenge = Challenge(exception) ?? ProxyChallengeProbe.Ask(via, host);
+                    return route?.HasCredential == true
+                        ? Messages.Proxy.CredentialsRefused(target, via, status, challenge)
+                        : Messages.Proxy.CredentialsWanted(target, via, status, challenge);
+                case FailureKind.ProxyRefused when status == 0:
+                    return Messages.Proxy.TunnelClosed(target, via, host);
+                case FailureKind.ProxyRefused:
+                    return status == 403 ? Messages.Proxy.TunnelForbidden(target, via, host) : Messages.Proxy.TunnelFailed(target, via, host, status);
+                case FailureKind.ProxyUnreachable:
+                    bool nameUnresolved = FailureClassifier.Classify(exception, false) == FailureKind.DnsFailure;
+                    return Messages.Proxy.Unreachable(target, via, host, nameUnresolved, DefaultProxySource.Origin);
+                case FailureKind.TlsInspectedByProxy:
+                    return Messages.Proxy.TlsInspected(target, via, host, serverIssuer, hasExpectedAuthority);
+                default:
+                    return null;
+            }
+        }
 
         /// <summary>The diagnosis Test-SaleschatMtls shows for a proxy failure, or null for any other failure.</summary>
         public static MtlsDiagnosis? Diagnosis(FailureKind failure)

@@ -4,6 +4,7 @@ using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using Saleschat.Mtls.Certificates;
 using Saleschat.Mtls.Errors;
+using Saleschat.Mtls.Files;
 
 namespace Saleschat.Mtls.Rotation
 {
@@ -15,6 +16,10 @@ namespace Saleschat.Mtls.Rotation
     /// run that finds the lock held only looks and says so. A run killed at any point leaves the current pair
     /// working (the rotation's own guarantees), and the next run finishes: a pending pair is kept, an interrupted
     /// promotion is finished from its journal.
+    /// A CA-issued pair (<see cref="CertificateOrigin.IsCaIssued"/>) is renewed through the CA instead: inside the window
+    /// the run makes the next key and its CSR (no self-signed certificate), and asks for the CA's reply at an agreed
+    /// path (client.next.issued.pem, or the caller's); a later run that finds the reply stores it as the next
+    /// certificate, proves it and promotes it, as Complete-SaleschatCertificateRotation -IssuedCertificatePath does.
     /// </summary>
     public sealed class CertificateMaintenance
     {
@@ -54,7 +59,10 @@ namespace Saleschat.Mtls.Rotation
         /// <param name="renewBeforeDays">How many days before expiry the rotation starts.</param>
         /// <param name="prove">The hello call with a certificate (the session's host, org, key and trust); asked only when a next pair waits.</param>
         /// <param name="log">One line per step taken (never a secret).</param>
-        public CertificateMaintenanceResult Run(RotationPaths paths, SecureString password, int renewBeforeDays, Func<X509Certificate2, MtlsTestResult> prove, Action<string> log = null)
+        /// <param name="issuedPath">Where the CA's reply to the next key's CSR is dropped (default: <see cref="RotationPaths.NextIssuedPath"/>).</param>
+        /// <param name="chainPath">The reply's CA certificates in their own file, or null.</param>
+        public CertificateMaintenanceResult Run(RotationPaths paths, SecureString password, int renewBeforeDays, Func<X509Certificate2, MtlsTestResult> prove, Action<string> log = null,
+            string issuedPath = null, string chainPath = null)
         {
             log = log ?? (_ => { });
             RotationService.RefuseCombinedPem(paths);
@@ -82,7 +90,12 @@ namespace Saleschat.Mtls.Rotation
                     CertificateMaintenanceResult result = CertificateMaintenanceResult.For(paths, current, now);
                     if (File.Exists(paths.NextKeyPath) && File.Exists(paths.NextCertificatePath))
                     {
-                        return ProveAndPromote(paths, password, prove, current, result, log);
+                        return WithoutStaleReply(ProveAndPromote(paths, password, prove, current, result, log), paths, issuedPath, log);
+                    }
+
+                    if (File.Exists(paths.NextKeyPath) && File.Exists(paths.NextRequestPath))
+                    {
+                        return FromCa(paths, password, prove, current, result, issuedPath, chainPath, log);
                     }
 
                     if (!File.Exists(paths.NextKeyPath) && !IsInRenewalWindow(current, renewBeforeDays, now))
@@ -92,7 +105,13 @@ namespace Saleschat.Mtls.Rotation
                         return result;
                     }
 
-                    // Inside the window (or a Start killed after the key, before the certificate): make or finish the next pair.
+                    // Inside the window (or a Start killed after the key, before the certificate): make or finish the next pair,
+                    // through the CA when the pair in use came from one (a self-signed successor would not chain to it).
+                    if (CertificateOrigin.IsCaIssued(current))
+                    {
+                        return RequestFromCa(paths, password, current, result, issuedPath, log);
+                    }
+
                     CertificateRotation started = _rotations.StartHeld(paths, password, null, ClientCertificateBuilder.DefaultValidityDays);
                     log($"Started the rotation: {started.NextCertificate.Thumbprint} waits in '{paths.NextCertificatePath}'.");
                     result.Waiting(paths, started.Pem, started.NextCertificate.Thumbprint);
@@ -101,6 +120,101 @@ namespace Saleschat.Mtls.Rotation
                 }
             }
         }
+
+        /// <summary>Makes (or finishes) the next key and its CSR, and asks for the CA's reply.</summary>
+        private CertificateMaintenanceResult RequestFromCa(RotationPaths paths, SecureString password, X509Certificate2 current, CertificateMaintenanceResult result,
+            string issuedPath, Action<string> log)
+        {
+            if (issuedPath == null && !File.Exists(paths.NextKeyPath) && File.Exists(paths.NextIssuedPath))
+            {
+                // A reply at the agreed path before its request exists answers an earlier rotation (left by a run killed
+                // after storing it): it cannot hold this key's certificate, and would be refused as another key's.
+                log($"Removing '{paths.NextIssuedPath}', left from an earlier rotation: no request for it exists yet.");
+                File.Delete(paths.NextIssuedPath);
+            }
+
+            CertificateRotation started = _rotations.StartHeld(paths, password, null, ClientCertificateBuilder.DefaultValidityDays, certificateRequest: true);
+            log($"Started the rotation through the CA: the next key's request waits in '{paths.NextRequestPath}'.");
+            result.Requested(paths, started.Pem, issuedPath ?? paths.NextIssuedPath);
+            return Pending(result, current, _utcNow(), CertificateMaintenanceState.ActionRequired);
+        }
+
+        /// <summary>
+        /// A CSR waits for the CA: without its reply, the run waits; with it, the reply (checked against the next key) is
+        /// stored as the next certificate, then proven and promoted as any next pair.
+        /// </summary>
+        private CertificateMaintenanceResult FromCa(RotationPaths paths, SecureString password, Func<X509Certificate2, MtlsTestResult> prove,
+            X509Certificate2 current, CertificateMaintenanceResult result, string issuedPath, string chainPath, Action<string> log)
+        {
+            string reply = issuedPath ?? paths.NextIssuedPath;
+            byte[] request = BoundedFileReader.Read(paths.NextRequestPath, BoundedFileReader.PemLimit, ErrorIds.FileReadFailed, "certificate signing request");
+            result.Requested(paths, System.Text.Encoding.ASCII.GetString(request), reply);
+            if (!File.Exists(reply))
+            {
+                log($"No reply from the CA yet at '{reply}'.");
+                return Pending(result, current, _utcNow(), CertificateMaintenanceState.WaitingForUpload);
+            }
+
+            if (prove == null)
+            {
+                throw NoSession(paths, reply);
+            }
+
+            using (X509Certificate2 issued = _rotations.ReadIssued(paths, reply, chainPath, password))
+            {
+                if (chainPath == null && IssuedChainFrom(current, issued))
+                {
+                    log($"The CA's reply holds no chain: using the one of the certificate in use ({ClientChains.Of(issued)[0].Subject}).");
+                }
+
+                _rotations.AcceptIssued(paths, issued);
+                log($"Stored the CA's certificate {issued.Thumbprint} from '{reply}' as '{paths.NextCertificatePath}'.");
+            }
+
+            if (issuedPath == null)
+            {
+                // Its content is now the next certificate; a reply left at the agreed path would answer no later request.
+                File.Delete(paths.NextIssuedPath);
+            }
+
+            result.RequestFile = null;
+            return ProveAndPromote(paths, password, prove, current, result, log);
+        }
+
+        /// <summary>
+        /// A CA often returns the lone certificate: when the reply has no chain and the issuers of the certificate in use
+        /// issued it (the same CA), those are its chain. Returns whether they were attached.
+        /// </summary>
+        internal static bool IssuedChainFrom(X509Certificate2 current, X509Certificate2 issued)
+        {
+            X509Certificate2[] chain = ClientChains.Of(current);
+            if (ClientChains.Of(issued).Length > 0 || chain.Length == 0 || !ChainAssembler.Issued(chain[0], issued))
+            {
+                return false;
+            }
+
+            ClientChains.Attach(issued, chain);
+            return true;
+        }
+
+        /// <summary>
+        /// After a promotion, a reply still at the agreed path (a run killed between keeping it as the next certificate
+        /// and removing it) has become the pair in use: removed, so it cannot stand for the next rotation's reply.
+        /// </summary>
+        private static CertificateMaintenanceResult WithoutStaleReply(CertificateMaintenanceResult result, RotationPaths paths, string issuedPath, Action<string> log)
+        {
+            if (result.State == CertificateMaintenanceState.Completed && issuedPath == null && File.Exists(paths.NextIssuedPath))
+            {
+                log($"Removing '{paths.NextIssuedPath}': the certificate it held is now in use.");
+                File.Delete(paths.NextIssuedPath);
+            }
+
+            return result;
+        }
+
+        private static SaleschatException NoSession(RotationPaths paths, string waiting) =>
+            new SaleschatException(ErrorIds.NoSaleschatSession, ErrorKind.InvalidOperation,
+                $"A next certificate waits in '{waiting}', and proving it needs a session (its environment, org, API key and server CA): run New-SaleschatSession first, or pass -Session.", null);
 
         private CertificateMaintenanceResult ProveAndPromote(RotationPaths paths, SecureString password, Func<X509Certificate2, MtlsTestResult> prove,
             X509Certificate2 current, CertificateMaintenanceResult result, Action<string> log)
@@ -111,8 +225,7 @@ namespace Saleschat.Mtls.Rotation
                 result.Waiting(paths, CertificatePem.Encode(next.RawData), next.Thumbprint);
                 if (prove == null)
                 {
-                    throw new SaleschatException(ErrorIds.NoSaleschatSession, ErrorKind.InvalidOperation,
-                        $"A next certificate waits in '{paths.NextCertificatePath}', and proving it needs a session (its environment, org, API key and server CA): run New-SaleschatSession first, or pass -Session.", null);
+                    throw NoSession(paths, paths.NextCertificatePath);
                 }
 
                 MtlsTestResult proof = prove(next);
@@ -175,7 +288,9 @@ namespace Saleschat.Mtls.Rotation
 
         private static CertificateMaintenanceResult Pending(CertificateMaintenanceResult result, X509Certificate2 current, DateTime now, CertificateMaintenanceState state)
         {
-            string upload = $"upload {result.UploadFile} in Saleschat (Settings > mTLS > Upload Certificate), keeping the current certificate; the next run proves and promotes it.";
+            string upload = result.RequestFile != null
+                ? $"send {result.RequestFile} to your CA for a client certificate and save its reply (a full-chain PEM, a .p7b or the certificate) as {result.IssuedCertificatePath}, keeping the current certificate; the next run proves and promotes it."
+                : $"upload {result.UploadFile} in Saleschat (Settings > mTLS > Upload Certificate), keeping the current certificate; the next run proves and promotes it.";
             if (CertificateExpiry.IsExpired(current, now) || IsAboutToExpire(current, now))
             {
                 result.State = CertificateMaintenanceState.Expired;
@@ -188,7 +303,9 @@ namespace Saleschat.Mtls.Rotation
             result.State = state;
             result.NextStep = state == CertificateMaintenanceState.ActionRequired
                 ? $"Action required: {upload} {result.DaysUntilExpiry} days left on the current one."
-                : $"Waiting for the upload ({result.ProofDiagnosis}): {upload} {result.DaysUntilExpiry} days left on the current one.";
+                : result.RequestFile != null
+                    ? $"Waiting for the CA's certificate: {upload} {result.DaysUntilExpiry} days left on the current one."
+                    : $"Waiting for the upload ({result.ProofDiagnosis}): {upload} {result.DaysUntilExpiry} days left on the current one.";
             return result;
         }
 
@@ -201,7 +318,7 @@ namespace Saleschat.Mtls.Rotation
                 CertificateMaintenanceResult result = CertificateMaintenanceResult.For(paths, current, now);
                 result.Locked = true;
                 result.State = CertificateExpiry.IsExpired(current, now) || IsAboutToExpire(current, now) ? CertificateMaintenanceState.Expired
-                    : File.Exists(paths.NextCertificatePath) ? CertificateMaintenanceState.WaitingForUpload
+                    : File.Exists(paths.NextCertificatePath) || File.Exists(paths.NextRequestPath) ? CertificateMaintenanceState.WaitingForUpload
                     : IsInRenewalWindow(current, renewBeforeDays, now) ? CertificateMaintenanceState.ActionRequired
                     : CertificateMaintenanceState.NothingToDo;
                 result.NextStep = $"Locked: another maintenance run holds '{paths.LockPath}' and is working on this pair; this run changed nothing. The next scheduled run reports the outcome.";

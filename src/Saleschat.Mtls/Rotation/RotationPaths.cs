@@ -16,6 +16,7 @@ namespace Saleschat.Mtls.Rotation
             NextKeyPath = WithTag(keyPath, "next");
             PreviousCertificatePath = WithTag(certificatePath, "previous");
             NextRequestPath = Path.Combine(Path.GetDirectoryName(certificatePath) ?? ".", Path.GetFileNameWithoutExtension(certificatePath) + ".next.csr");
+            NextIssuedPath = Path.Combine(Path.GetDirectoryName(certificatePath) ?? ".", Path.GetFileNameWithoutExtension(certificatePath) + ".next.issued.pem");
             PreviousKeyPath = WithTag(keyPath, "previous");
             JournalPath = Path.Combine(Path.GetDirectoryName(certificatePath) ?? ".", Path.GetFileNameWithoutExtension(certificatePath) + ".rotation");
             LockPath = JournalPath + ".lock";
@@ -33,6 +34,12 @@ namespace Saleschat.Mtls.Rotation
 
         /// <summary>The next key's certificate signing request, when the next certificate comes from a CA (client.next.csr).</summary>
         public string NextRequestPath { get; }
+
+        /// <summary>
+        /// Where scheduled maintenance looks for the CA's reply to <see cref="NextRequestPath"/> (client.next.issued.pem:
+        /// a full-chain PEM, a .p7b or the lone certificate) unless told another path.
+        /// </summary>
+        public string NextIssuedPath { get; }
 
         public string PreviousKeyPath { get; }
 

@@ -220,10 +220,7 @@ namespace Saleschat.Mtls.Rotation
                 : ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password);
             if (!string.Equals(pair.Thumbprint, journal.NextThumbprint, StringComparison.OrdinalIgnoreCase))
             {
-                string where = nextStillThere ? paths.NextCertificatePath : paths.CertificatePath;
-                throw new SaleschatException(ErrorIds.RotationStateInconsistent, ErrorKind.InvalidData,
-                    $"The rotation journal names certificate {journal.NextThumbprint}, but '{where}' holds {pair.Thumbprint}. Nothing was moved; check the files by hand before deleting '{paths.JournalPath}'.",
-                    paths.JournalPath);
+                throw JournalMismatch(paths, journal, nextStillThere ? paths.NextCertificatePath : paths.CertificatePath, pair.Thumbprint, nothingMoved: true);
             }
 
             return pair;
@@ -273,9 +270,7 @@ namespace Saleschat.Mtls.Rotation
             X509Certificate2 current = ClientCertificateReader.FromFiles(paths.CertificatePath, paths.KeyPath, password);
             if (!string.Equals(current.Thumbprint, journal.NextThumbprint, StringComparison.OrdinalIgnoreCase))
             {
-                throw new SaleschatException(ErrorIds.RotationStateInconsistent, ErrorKind.InvalidData,
-                    $"The rotation journal names certificate {journal.NextThumbprint}, but '{paths.CertificatePath}' holds {current.Thumbprint}. Check the files by hand before deleting '{paths.JournalPath}'.",
-                    paths.JournalPath);
+                throw JournalMismatch(paths, journal, paths.CertificatePath, current.Thumbprint, nothingMoved: false);
             }
 
             File.Delete(paths.JournalPath);
@@ -438,6 +433,11 @@ namespace Saleschat.Mtls.Rotation
             Copy(paths.KeyPath, paths.PreviousKeyPath, ownerOnly: true, trusted: false);
             Copy(paths.CertificatePath, paths.PreviousCertificatePath, ownerOnly: false, trusted: false);
         }
+
+        private static SaleschatException JournalMismatch(RotationPaths paths, RotationJournal journal, string where, string holds, bool nothingMoved) =>
+            new SaleschatException(ErrorIds.RotationStateInconsistent, ErrorKind.InvalidData,
+                $"The rotation journal names certificate {journal.NextThumbprint}, but '{where}' holds {holds}. {(nothingMoved ? "Nothing was moved; check" : "Check")} the files by hand before deleting '{paths.JournalPath}'.",
+                paths.JournalPath);
 
         private static SaleschatException OldPairGone(RotationPaths paths, RotationJournal journal, string found, Exception inner) =>
             new SaleschatException(ErrorIds.RotationStateInconsistent, ErrorKind.InvalidData,

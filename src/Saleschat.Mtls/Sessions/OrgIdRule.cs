@@ -15,6 +15,9 @@ namespace Saleschat.Mtls.Sessions
         /// <summary>Longer than any id a web app shows; keeps an error message readable.</summary>
         public const int MaximumLength = 256;
 
+        /// <summary>What to give instead of a refused org id, wherever it was refused.</summary>
+        public const string Advice = "Give the org id Saleschat shows in its web app (-OrgId or SALESCHAT_ORG_ID)";
+
         /// <summary>Refuses an org id that could not stand as one path segment; null (no org id) passes.</summary>
         public static void Require(string orgId)
         {
@@ -27,7 +30,7 @@ namespace Saleschat.Mtls.Sessions
             if (why != null)
             {
                 throw new SaleschatException(ErrorIds.InvalidOrgId, ErrorKind.InvalidArgument,
-                    $"The org id '{Shown(orgId)}' cannot be used: {why}. Give the org id Saleschat shows in its web app (-OrgId or SALESCHAT_ORG_ID): "
+                    $"The org id '{Shown(orgId)}' cannot be used: {why}. {Advice}: "
                     + "letters, digits and - _ . ~ : @ + = , ; only.",
                     orgId);
             }

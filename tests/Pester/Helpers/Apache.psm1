@@ -1,15 +1,13 @@
 # Debian's apache2 as an mTLS edge that asks for the client certificate per path (tests/Edges/apache-per-location.conf):
 # HTTP/2 offered, `SSLVerifyClient require` in a <LocationMatch>, so an HTTP/2 request is reset with HTTP_1_1_REQUIRED
-# and must be sent again over HTTP/1.1. Started like the nginx and haproxy edges (SaleschatTestUtils.psm1, Start-TestEdge):
+# and must be sent again over HTTP/1.1. Started like the nginx and haproxy edges (Edges.psm1, Start-TestEdgeProcess):
 # one process tree on a free 127.0.0.1 port with its own temp prefix, a server certificate from New-TestEdgeAuthority,
-# and stopped by its pid with Stop-TestEdge (which also deletes the prefix).
+# and stopped by its pid with Stop-TestServer (which also deletes the prefix).
+Set-StrictMode -Version 3.0
 
-function Get-ApacheTool {
-    foreach ($path in '/usr/sbin/apache2', '/usr/local/sbin/apache2', '/usr/sbin/httpd') {
-        if ([IO.File]::Exists($path)) { return $path }
-    }
-    throw 'apache2 is not installed, so the Apache edge tests cannot run: install it (apt-get install apache2; .ci/run does this when it runs as root).'
-}
+Import-Module ([IO.Path]::Combine($PSScriptRoot, 'Edges.psm1'))
+Import-Module ([IO.Path]::Combine($PSScriptRoot, 'HelpersCommon.psm1'))
+Import-Module ([IO.Path]::Combine($PSScriptRoot, 'TestModule.psm1'))
 
 function Set-TestMode([string] $Path, [string] $Mode) {
     if (-not $IsWindows) { [IO.File]::SetUnixFileMode($Path, [IO.UnixFileMode]$Mode) }
@@ -20,8 +18,7 @@ function Set-TestMode([string] $Path, [string] $Mode) {
     Starts Apache with `Protocols h2 http/1.1` and per-location `SSLVerifyClient require` on a free 127.0.0.1 port.
     -Tls 'Tls13' or 'Tls12' pins the protocol (TLS 1.3 asks for the certificate by post-handshake authentication,
     TLS 1.2 by renegotiation). -Allowed are the uploaded certificates (PEM files). Returns the same shape as
-    Start-TestEdge (Kind, BaseUri, Port, Prefix, OrgId, ApiKey, CaCertificate, CaPath, Process, ...) plus AccessLog and
-    ReceivedLog, so Invoke-EdgeCurl, Get-TestEdgeLog and Stop-TestEdge take it.
+    Start-TestEdge (Start-TestEdgeProcess) plus AccessLog and ReceivedLog.
 #>
 function Start-TestApacheEdge {
     param(
@@ -32,9 +29,9 @@ function Start-TestApacheEdge {
         [string] $ApiKey = (Get-TestApiKeyText),
         [int] $TimeoutSec = 20
     )
-    $tool = Get-ApacheTool
+    $tool = Get-EdgeTool apache2
     $kind = "Apache$Tls"
-    $prefix = [IO.Path]::Combine([IO.Path]::GetTempPath(), "saleschat-edge-$($kind.ToLowerInvariant())-$([guid]::NewGuid().ToString('n').Substring(0, 8))")
+    $prefix = New-TestEdgePrefix -Kind $kind -Authority $Authority -Allowed $Allowed
     $htdocs = [IO.Path]::Combine($prefix, 'htdocs')
     $cgi = [IO.Path]::Combine($prefix, 'cgi')
     foreach ($folder in $prefix, $htdocs, $cgi) {
@@ -42,8 +39,6 @@ function Start-TestApacheEdge {
         # Apache's workers run as www-data when started by root: they must reach the hello, the CGI and received.log.
         Set-TestMode $folder 'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
     }
-    $null = New-TestEdgeServerCertificate -Authority $Authority -Folder $prefix
-    Write-TestEdgeAllowedSet -Prefix $prefix -Allowed $Allowed
 
     [IO.File]::WriteAllText([IO.Path]::Combine($htdocs, 'hello.txt'), 'Hello, world!')
     [IO.File]::WriteAllText([IO.Path]::Combine($htdocs, 'forbidden.asis'),
@@ -66,32 +61,9 @@ function Start-TestApacheEdge {
     $config = [IO.Path]::Combine($prefix, 'httpd.conf')
     [IO.File]::WriteAllText($config, $text)
 
-    $start = [Diagnostics.ProcessStartInfo]::new($tool)
-    foreach ($a in '-f', $config, '-DFOREGROUND') { $start.ArgumentList.Add($a) }
-    $start.UseShellExecute = $false
-    $start.RedirectStandardInput = $true
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $process = [Diagnostics.Process]::Start($start)
-    $edge = [pscustomobject]@{
-        PSTypeName    = 'SaleschatTest.Edge'
-        Kind          = $kind
-        BaseUri       = [uri]"https://127.0.0.1:$port/"
-        Port          = $port
-        Prefix        = $prefix
-        ConfigPath    = $config
-        OrgId         = $OrgId
-        ApiKey        = $ApiKey
-        CaCertificate = $Authority.Certificate
-        CaPath        = $Authority.CertificatePath
-        Process       = $process
-        StdOut        = $process.StandardOutput.ReadToEndAsync()
-        StdErr        = $process.StandardError.ReadToEndAsync()
-        AccessLog     = [IO.Path]::Combine($prefix, 'access.log')
-        ReceivedLog   = $received
-    }
-    Wait-TestEdgeListening $edge -Name $kind -TimeoutSec $TimeoutSec
-    $edge
+    Start-TestEdgeProcess -Kind $kind -FileName $tool -ArgumentList '-f', $config, '-DFOREGROUND' -Port $port -Prefix $prefix -ConfigPath $config `
+        -Authority $Authority -OrgId $OrgId -ApiKey $ApiKey -TimeoutSec $TimeoutSec `
+        -Property ([ordered]@{ AccessLog = [IO.Path]::Combine($prefix, 'access.log'); ReceivedLog = $received })
 }
 
 <#

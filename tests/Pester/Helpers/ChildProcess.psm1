@@ -158,14 +158,4 @@ function Invoke-TestProgram {
     [pscustomobject]@{ ExitCode = $run.ExitCode; Output = $run.StdOut + $run.StdErr; TimedOut = $run.TimedOut }
 }
 
-# Kills a process started without waiting (Invoke-TestPwsh -NoWait, a server) and its children, if still running.
-function Stop-TestProcess {
-    param([Parameter(ValueFromPipeline)] [Diagnostics.Process] $Process)
-    process {
-        if (-not $Process) { return }
-        try { if (-not $Process.HasExited) { $Process.Kill($true) } ; $null = $Process.WaitForExit(10000) } catch { }
-        $Process.Dispose()
-    }
-}
-
-Export-ModuleMember -Function Invoke-TestProgram, Get-PwshCommandLine, New-TestProcessStartInfo, Start-TestChildProcess, Invoke-TestPwsh, Get-TestPwshText, Start-TestPwsh, Stop-TestPwsh, Stop-TestProcess
+Export-ModuleMember -Function Invoke-TestProgram, Get-PwshCommandLine, New-TestProcessStartInfo, Start-TestChildProcess, Invoke-TestPwsh, Get-TestPwshText, Start-TestPwsh, Stop-TestPwsh

@@ -4,18 +4,24 @@ Set-StrictMode -Version 3.0
 Import-Module ([IO.Path]::Combine($PSScriptRoot, 'ChildProcess.psm1'))
 Import-Module ([IO.Path]::Combine($PSScriptRoot, 'Emulator.psm1'))
 Import-Module ([IO.Path]::Combine($PSScriptRoot, 'HelpersCommon.psm1'))
+Import-Module ([IO.Path]::Combine($PSScriptRoot, 'ServerProcess.psm1'))
 Import-Module ([IO.Path]::Combine($PSScriptRoot, 'TestModule.psm1'))
 
-# An edge tool's path; a clear failure (never a skip) when it is missing: .ci/run installs them as root.
+# The path of a peer the edge and proxy tests run (found on PATH or in an sbin folder, which a non-root PATH may lack); a
+# clear failure (never a skip) when it is missing: .ci/run installs them as root.
 function Get-EdgeTool {
-    param([Parameter(Mandatory)] [ValidateSet('nginx', 'haproxy', 'openssl', 'curl')] [string] $Name)
-    $command = Get-Command $Name -CommandType Application -ErrorAction Ignore | Select-Object -First 1
-    if ($command) { return $command.Source }
-    foreach ($dir in '/usr/sbin', '/usr/local/sbin', '/sbin') {
-        $path = [IO.Path]::Combine($dir, $Name)
-        if ([IO.File]::Exists($path)) { return $path }
+    param([Parameter(Mandatory)] [ValidateSet('nginx', 'haproxy', 'apache2', 'stunnel4', 'squid', 'tinyproxy', 'openssl', 'curl')] [string] $Name)
+    $names = switch ($Name) { 'apache2' { 'apache2', 'httpd' } 'stunnel4' { 'stunnel4', 'stunnel' } default { $Name } }
+    foreach ($candidate in $names) {
+        $command = Get-Command $candidate -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+        if ($command) { return $command.Source }
+        foreach ($dir in '/usr/sbin', '/usr/local/sbin', '/sbin') {
+            $path = [IO.Path]::Combine($dir, $candidate)
+            if ([IO.File]::Exists($path)) { return $path }
+        }
     }
-    throw "$Name is not installed, so the Edge tests cannot run: install it (apt-get install $Name; .ci/run does this when it runs as root)."
+    $package = if ($Name -eq 'squid') { 'squid-openssl' } else { $Name }
+    throw "$Name is not installed, so the tests that run it cannot run: install it (apt-get install $package; .ci/run does this when it runs as root)."
 }
 
 function Invoke-EdgeOpenSsl {
@@ -39,19 +45,22 @@ function New-TestEdgeAuthority {
     }
 }
 
-# A server certificate issued by the authority; -SubjectAltName 'DNS:other.invalid' makes one for another name.
+# A server certificate issued by the authority; -SubjectAltName 'DNS:other.invalid' makes one for another name,
+# -ExtendedKeyUsage clientAuth (or none: no EKU extension) one that does not say serverAuth.
 function New-TestEdgeServerCertificate {
     param(
         [Parameter(Mandatory)] $Authority,
         [Parameter(Mandatory)] [string] $Folder,
-        [string] $SubjectAltName = 'IP:127.0.0.1'
+        [string] $SubjectAltName = 'IP:127.0.0.1',
+        [ValidateSet('serverAuth', 'clientAuth', 'none')] [string] $ExtendedKeyUsage = 'serverAuth'
     )
     $null = [IO.Directory]::CreateDirectory($Folder)
     $key = [IO.Path]::Combine($Folder, 'server.key')
     $csr = [IO.Path]::Combine($Folder, 'server.csr')
     $crt = [IO.Path]::Combine($Folder, 'server.crt')
     $ext = [IO.Path]::Combine($Folder, 'server.ext')
-    [IO.File]::WriteAllText($ext, "subjectAltName=$SubjectAltName`nbasicConstraints=CA:FALSE`nkeyUsage=critical,digitalSignature,keyEncipherment`nextendedKeyUsage=serverAuth`n")
+    $eku = if ($ExtendedKeyUsage -eq 'none') { '' } else { "extendedKeyUsage=$ExtendedKeyUsage`n" }
+    [IO.File]::WriteAllText($ext, "subjectAltName=$SubjectAltName`nbasicConstraints=CA:FALSE`nkeyUsage=critical,digitalSignature,keyEncipherment`n$eku")
     $commonName = ($SubjectAltName -split ',')[0] -replace '^(IP|DNS):', ''
     Invoke-EdgeOpenSsl @('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', $key, '-out', $csr, '-subj', "/CN=$commonName")
     Invoke-EdgeOpenSsl @('x509', '-req', '-in', $csr, '-CA', $Authority.CertificatePath, '-CAkey', $Authority.KeyPath, '-set_serial', [string](Get-Random -Minimum 1000 -Maximum 2000000000),
@@ -98,21 +107,97 @@ function Write-TestEdgeAllowedSet {
 
 <#
 .SYNOPSIS
+    A client's edge fixture in Folder: the edges' server CA (Authority), the pairs Registered and Unregistered, the
+    Expired pair (New-TestExpiredClientPair), and Loaded: their certificates loaded once with their keys (registered,
+    unregistered, expired), so each session still makes its own fresh TLS handshakes without reading files again.
+#>
+function New-TestEdgeFixture {
+    param([Parameter(Mandatory)] [string] $Folder)
+    $registered = New-TestClientPair -Folder (Join-Path $Folder 'registered') -Name registered
+    $unregistered = New-TestClientPair -Folder (Join-Path $Folder 'unregistered') -Name unregistered
+    $expired = New-TestExpiredClientPair -Folder (Join-Path $Folder 'expired')
+    [pscustomobject]@{
+        Authority    = New-TestEdgeAuthority -Folder (Join-Path $Folder 'ca')
+        Registered   = $registered
+        Unregistered = $unregistered
+        Expired      = $expired
+        Loaded       = @{
+            registered   = $registered.Certificate
+            unregistered = $unregistered.Certificate
+            expired      = Get-SaleschatClientCertificate -Path $expired.CertificatePath -KeyPath $expired.KeyPath -WarningAction SilentlyContinue
+        }
+    }
+}
+
+# An edge's own temp folder (named for Kind) holding its server certificate (server.crt, server.key, server.pem) from
+# Authority and the allowed set (allowed.pem); returns its path.
+function New-TestEdgePrefix {
+    param(
+        [Parameter(Mandatory)] [string] $Kind,
+        [Parameter(Mandatory)] $Authority,
+        [Parameter(Mandatory)] [string[]] $Allowed,
+        [string] $ServerSubjectAltName = 'IP:127.0.0.1'
+    )
+    $prefix = [IO.Path]::Combine([IO.Path]::GetTempPath(), "saleschat-edge-$($Kind.ToLowerInvariant())-$([guid]::NewGuid().ToString('n').Substring(0, 8))")
+    $null = [IO.Directory]::CreateDirectory($prefix)
+    $null = New-TestEdgeServerCertificate -Authority $Authority -Folder $prefix -SubjectAltName $ServerSubjectAltName
+    Write-TestEdgeAllowedSet -Prefix $prefix -Allowed $Allowed
+    $prefix
+}
+
+<#
+.SYNOPSIS
+    Starts an edge process (Start-TestServer) and returns the one edge object every edge helper returns: Kind, BaseUri,
+    Port, Prefix, ConfigPath, OrgId, ApiKey, CaCertificate and CaPath (the server CA, Authority), the process, and the
+    -Property members, so Invoke-EdgeCurl and Stop-TestServer take any edge.
+#>
+function Start-TestEdgeProcess {
+    param(
+        [Parameter(Mandatory)] [string] $Kind,
+        [Parameter(Mandatory)] [string] $FileName,
+        [Parameter(Mandatory)] [string[]] $ArgumentList,
+        [Parameter(Mandatory)] [int] $Port,
+        [Parameter(Mandatory)] [string] $Prefix,
+        [Parameter(Mandatory)] [string] $ConfigPath,
+        [Parameter(Mandatory)] $Authority,
+        [string] $Name = $Kind,
+        [string] $OrgId = (Get-TestOrgId),
+        [string] $ApiKey = (Get-TestApiKeyText),
+        [Collections.IDictionary] $Property = @{},
+        [int] $TimeoutSec = 15
+    )
+    $members = [ordered]@{
+        PSTypeName    = 'SaleschatTest.Edge'
+        Kind          = $Kind
+        BaseUri       = [uri]"https://127.0.0.1:$Port/"
+        ConfigPath    = $ConfigPath
+        OrgId         = $OrgId
+        ApiKey        = $ApiKey
+        CaCertificate = $Authority.Certificate
+        CaPath        = $Authority.CertificatePath
+    }
+    foreach ($key in $Property.Keys) { $members[$key] = $Property[$key] }
+    Start-TestServer -Name $Name -FileName $FileName -ArgumentList $ArgumentList -Port $Port -Prefix $Prefix -Property $members -TimeoutSec $TimeoutSec
+}
+
+<#
+.SYNOPSIS
     Starts a real mTLS edge on a free 127.0.0.1 port from its template in tests/Edges/:
       NginxVerifyOn       nginx ssl_verify_client on, HTTP/2 (answers refusals with its 400 pages)
       NginxVerifyOnHttp1  the same over HTTP/1.1 only
       NginxOptionalNoCa   nginx ssl_verify_client optional_no_ca + 403
       NginxApiKey         nginx ssl_verify_client on, and the hello needs the API key (401 without it)
+      NginxPki            nginx ssl_verify_client on, ssl_verify_depth 2 (a client chain up to a company root), HTTP/2,
+                          TLS 1.2 and 1.3, access log with $ssl_client_verify; NginxPkiTls12 the same over TLS 1.2 only
       HaproxyTls13        haproxy verify required, TLS 1.3 only (the alert comes after the client's handshake)
       HaproxyTls12        haproxy verify required, TLS 1.2 only (the alert ends the handshake)
     -Allowed are the uploaded certificates (PEM files); -ServerSubjectAltName 'DNS:other.invalid' gives the server a
-    certificate for another name. Returns Kind, BaseUri, Port, Prefix, OrgId, ApiKey, CaCertificate, CaPath and the
-    process; pass it to Stop-TestEdge in AfterAll.
+    certificate for another name. Returns the edge object (Start-TestEdgeProcess); stop it with Stop-TestServer.
 #>
 function Start-TestEdge {
     param(
         [Parameter(Mandatory)]
-        [ValidateSet('NginxVerifyOn', 'NginxVerifyOnHttp1', 'NginxOptionalNoCa', 'NginxApiKey', 'HaproxyTls13', 'HaproxyTls12')]
+        [ValidateSet('NginxVerifyOn', 'NginxVerifyOnHttp1', 'NginxOptionalNoCa', 'NginxApiKey', 'NginxPki', 'NginxPkiTls12', 'HaproxyTls13', 'HaproxyTls12')]
         [string] $Kind,
         [Parameter(Mandatory)] $Authority,
         [Parameter(Mandatory)] [string[]] $Allowed,
@@ -123,114 +208,66 @@ function Start-TestEdge {
     )
     $isNginx = $Kind -like 'Nginx*'
     $tool = Get-EdgeTool $(if ($isNginx) { 'nginx' } else { 'haproxy' })
-    $prefix = [IO.Path]::Combine([IO.Path]::GetTempPath(), "saleschat-edge-$($Kind.ToLowerInvariant())-$([guid]::NewGuid().ToString('n').Substring(0, 8))")
+    $prefix = New-TestEdgePrefix -Kind $Kind -Authority $Authority -Allowed $Allowed -ServerSubjectAltName $ServerSubjectAltName
     $null = [IO.Directory]::CreateDirectory([IO.Path]::Combine($prefix, 'tmp'))
-    $null = New-TestEdgeServerCertificate -Authority $Authority -Folder $prefix -SubjectAltName $ServerSubjectAltName
-    Write-TestEdgeAllowedSet -Prefix $prefix -Allowed $Allowed
     $port = Get-FreeTcpPort
-    $template = switch ($Kind) {
-        'NginxVerifyOn' { 'nginx-verify-on.conf' }
-        'NginxVerifyOnHttp1' { 'nginx-verify-on.conf' }
+    $template = switch -Wildcard ($Kind) {
+        'NginxVerifyOn*' { 'nginx-verify-on.conf' }
         'NginxOptionalNoCa' { 'nginx-optional-no-ca.conf' }
         'NginxApiKey' { 'nginx-api-key.conf' }
+        'NginxPki*' { 'nginx-pki.conf' }
         default { 'haproxy-verify-required.cfg' }
     }
     $text = [IO.File]::ReadAllText([IO.Path]::Combine((Get-RepoRoot), 'tests', 'Edges', $template))
     $text = $text.Replace('{{PORT}}', [string]$port).Replace('{{PREFIX}}', $prefix).Replace('{{ORG}}', $OrgId).Replace('{{API_KEY}}', $ApiKey)
     $text = $text.Replace('{{HTTP2}}', $(if ($Kind -eq 'NginxVerifyOnHttp1') { '' } else { ' http2' }))
+    $text = $text.Replace('{{PROTOCOLS}}', $(if ($Kind -eq 'NginxPkiTls12') { 'TLSv1.2' } else { 'TLSv1.2 TLSv1.3' }))
     $text = $text.Replace('{{TLS_VERSION}}', $(if ($Kind -eq 'HaproxyTls12') { 'ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.2' } else { 'ssl-min-ver TLSv1.3' }))
     $config = [IO.Path]::Combine($prefix, $template)
     [IO.File]::WriteAllText($config, $text)
-
-    $start = [Diagnostics.ProcessStartInfo]::new($tool)
     $arguments = if ($isNginx) { @('-p', $prefix, '-c', $config, '-e', [IO.Path]::Combine($prefix, 'error.log'), '-g', 'daemon off;') } else { @('-f', $config, '-db') }
-    foreach ($a in $arguments) { $start.ArgumentList.Add($a) }
-    $start.UseShellExecute = $false
-    $start.RedirectStandardInput = $true
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $process = [Diagnostics.Process]::Start($start)
-    $stdout = $process.StandardOutput.ReadToEndAsync()
-    $stderr = $process.StandardError.ReadToEndAsync()
-    $edge = [pscustomobject]@{
-        PSTypeName    = 'SaleschatTest.Edge'
-        Kind          = $Kind
-        BaseUri       = [uri]"https://127.0.0.1:$port/"
-        Port          = $port
-        Prefix        = $prefix
-        ConfigPath    = $config
-        OrgId         = $OrgId
-        ApiKey        = $ApiKey
-        CaCertificate = $Authority.Certificate
-        CaPath        = $Authority.CertificatePath
-        Process       = $process
-        StdOut        = $stdout
-        StdErr        = $stderr
-    }
-    Wait-TestEdgeListening $edge -Name $Kind -TimeoutSec $TimeoutSec
-    $edge
-}
-
-# Waits until a started edge listens on its port; if it exits first or the deadline passes, stops it and throws with its log.
-function Wait-TestEdgeListening {
-    param([Parameter(Mandatory, Position = 0)] $Edge, [Parameter(Mandatory)] [string] $Name, [int] $TimeoutSec = 30)
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-    while (-not (Test-TcpPortOpen $Edge.Port)) {
-        if ($Edge.Process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
-            $log = Get-TestEdgeLog $Edge
-            Stop-TestEdge $Edge
-            throw "$Name did not start on 127.0.0.1:$($Edge.Port) within $TimeoutSec s: $log"
-        }
-        Start-Sleep -Milliseconds 50
-    }
-}
-
-function Get-TestEdgeLog {
-    param([Parameter(Mandatory)] $Edge)
-    $log = [IO.Path]::Combine($Edge.Prefix, 'error.log')
-    $text = if ([IO.File]::Exists($log)) { [IO.File]::ReadAllText($log) } else { '' }
-    if ($Edge.Process.HasExited) { $text += $Edge.StdOut.GetAwaiter().GetResult() + $Edge.StdErr.GetAwaiter().GetResult() }
-    $text
-}
-
-function Send-TestEdgeSignal([int] $ProcessId, [string] $Signal) {
-    $kill = [Diagnostics.Process]::Start('kill', @("-$Signal", [string]$ProcessId))
-    $kill.WaitForExit()
+    Start-TestEdgeProcess -Kind $Kind -FileName $tool -ArgumentList $arguments -Port $port -Prefix $prefix -ConfigPath $config `
+        -Authority $Authority -OrgId $OrgId -ApiKey $ApiKey -TimeoutSec $TimeoutSec
 }
 
 <#
 .SYNOPSIS
-    "Upload" on a real edge: writes the new allowed set and reloads nginx (SIGHUP), returning once the old worker
-    (which still holds the old set) has exited, so the next connection sees the new set.
+    Reloads an nginx edge (SIGHUP) after its configuration or allowed set changed, returning once the old worker
+    (which still holds the old set) has exited, so the next connection sees the new one.
 #>
-function Update-TestEdgeAllowed {
-    param([Parameter(Mandatory)] $Edge, [Parameter(Mandatory)] [string[]] $Allowed, [int] $TimeoutSec = 15)
-    if ($Edge.Kind -notlike 'Nginx*') { throw 'Update-TestEdgeAllowed reloads nginx only.' }
+function Invoke-TestEdgeReload {
+    param([Parameter(Mandatory)] $Edge, [int] $TimeoutSec = 15)
+    if ($Edge.Kind -notlike 'Nginx*') { throw 'Invoke-TestEdgeReload reloads nginx only.' }
     $log = [IO.Path]::Combine($Edge.Prefix, 'error.log')
     $exited = { ([regex]::Matches([IO.File]::ReadAllText($log), 'worker process \d+ exited')).Count }
     $before = & $exited
-    Write-TestEdgeAllowedSet -Prefix $Edge.Prefix -Allowed $Allowed
-    Send-TestEdgeSignal $Edge.Process.Id 'HUP'
+    Send-TestServerSignal $Edge.Process.Id 'HUP'
     Wait-Until { (& $exited) -gt $before } -TimeoutSec $TimeoutSec -Because "nginx to reload ($log)"
 }
 
-# Stops an edge by its pid: SIGTERM lets nginx's master stop its workers; whatever is left is killed.
-function Stop-TestEdge {
-    param([Parameter(ValueFromPipeline)] $Edge)
-    process {
-        if (-not $Edge) { return }
-        $p = $Edge.Process
-        if (-not $p.HasExited) {
-            Send-TestEdgeSignal $p.Id 'TERM'
-            if (-not $p.WaitForExit(10000)) {
-                $children = & pgrep -P $p.Id 2>$null
-                foreach ($child in @($children)) { if ($child) { Send-TestEdgeSignal ([int]$child) 'KILL' } }
-                $p.Kill($true); $p.WaitForExit()
-            }
-        }
-        $p.Dispose()
-        if ([IO.Directory]::Exists($Edge.Prefix)) { [IO.Directory]::Delete($Edge.Prefix, $true) }
+# "Upload" on a real edge: writes the new allowed set and reloads nginx.
+function Update-TestEdgeAllowed {
+    param([Parameter(Mandatory)] $Edge, [Parameter(Mandatory)] [string[]] $Allowed, [int] $TimeoutSec = 15)
+    Write-TestEdgeAllowedSet -Prefix $Edge.Prefix -Allowed $Allowed
+    Invoke-TestEdgeReload -Edge $Edge -TimeoutSec $TimeoutSec
+}
+
+# curl with ArgumentList, quiet but for errors and bounded in time, printing the body and then the HTTP status on a line
+# of its own. Returns ExitCode, StatusCode (0: no HTTP answer), Body and Error (what curl wrote to stderr).
+function Invoke-TestCurlRequest {
+    param([Parameter(Mandatory)] [string[]] $ArgumentList)
+    $arguments = @('-sS', '--max-time', '10', '-o', '-', '-w', '\n%{http_code}') + $ArgumentList
+    $errorFile = [IO.Path]::GetTempFileName()
+    try {
+        $output = (& (Get-EdgeTool curl) @arguments 2>$errorFile) -join "`n"
+        $exit = $LASTEXITCODE
+        $errorText = [IO.File]::ReadAllText($errorFile)
     }
+    finally { [IO.File]::Delete($errorFile) }
+    $status = 0
+    $body = $output
+    if ($output -match '(?s)^(.*)\n(\d{3})$') { $body = $Matches[1]; $status = [int]$Matches[2] }
+    [pscustomobject]@{ ExitCode = $exit; StatusCode = $status; Body = $body; Error = $errorText }
 }
 
 <#
@@ -251,44 +288,23 @@ function Invoke-EdgeCurl {
         # 'localhost' asks for a name the edge's certificate (made for 127.0.0.1) does not carry.
         [string] $HostName = '127.0.0.1'
     )
-    $curl = Get-EdgeTool curl
-    $arguments = @('-sS', '--max-time', '10', '-o', '-', '-w', '\n%{http_code}', '--cert', $Pair.CertificatePath, '--key', $Pair.KeyPath)
+    $arguments = @('--cert', $Pair.CertificatePath, '--key', $Pair.KeyPath)
     if (-not $NoCa) { $arguments += @('--cacert', $Edge.CaPath) }
     if ($ApiKey) { $arguments += @('-H', "Authorization: Bearer $ApiKey") }
     if ($Http1) { $arguments += '--http1.1' }
     $arguments += "https://$($HostName):$($Edge.Port)/v4/orgs/$OrgId/mtls/hello"
-    $errorFile = [IO.Path]::GetTempFileName()
-    try {
-        $output = (& $curl @arguments 2>$errorFile) -join "`n"
-        $exit = $LASTEXITCODE
-        $errorText = [IO.File]::ReadAllText($errorFile)
-    }
-    finally { [IO.File]::Delete($errorFile) }
-    $status = 0
-    $body = $output
-    if ($output -match '(?s)^(.*)\n(\d{3})$') { $body = $Matches[1]; $status = [int]$Matches[2] }
-    $verdict = if ($exit -eq 60 -and $errorText -match 'subject name|does not match') { 'ServerNameMismatch' }
-    elseif ($exit -eq 60) { 'ServerCertificateUntrusted' }
-    elseif ($exit -ne 0) { 'Refused' }
-    elseif ($status -eq 200 -and $body.Trim() -eq 'Hello, world!') { 'Success' }
+    $result = Invoke-TestCurlRequest $arguments
+    $status = $result.StatusCode
+    $verdict = if ($result.ExitCode -eq 60 -and $result.Error -match 'subject name|does not match') { 'ServerNameMismatch' }
+    elseif ($result.ExitCode -eq 60) { 'ServerCertificateUntrusted' }
+    elseif ($result.ExitCode -ne 0) { 'Refused' }
+    elseif ($status -eq 200 -and $result.Body.Trim() -eq 'Hello, world!') { 'Success' }
     elseif ($status -eq 401) { 'ApiKeyRejected' }
-    elseif ($status -eq 403 -and $body -match '4030001') { 'WrongOrganization' }
+    elseif ($status -eq 403 -and $result.Body -match '4030001') { 'WrongOrganization' }
     elseif ($status -in 400, 403, 495, 496) { 'Refused' }
     else { "Unexpected $status" }
-    [pscustomobject]@{ ExitCode = $exit; StatusCode = $status; Body = $body; Error = $errorText; Verdict = $verdict }
+    $result | Add-Member -NotePropertyName Verdict -NotePropertyValue $verdict -PassThru
 }
 
-<#
-.SYNOPSIS
-    curl, run the way Saleschat's documentation runs it: quiet (errors still shown), failing on HTTP errors, bounded
-    in time, never through a proxy. Returns ExitCode and Output (stdout and stderr).
-#>
-function Invoke-TestCurl {
-    param([Parameter(Mandatory)] [string[]] $ArgumentList, [string] $WorkingDirectory = $PWD.ProviderPath)
-    $arguments = @('--silent', '--show-error', '--fail', '--max-time', '20', '--noproxy', '*') + $ArgumentList
-    $result = Invoke-TestProgram -FileName curl -ArgumentList $arguments -WorkingDirectory $WorkingDirectory -TimeoutSec 30
-    if ($result.TimedOut) { throw "curl did not finish within 30 s." }
-    $result
-}
-
-Export-ModuleMember -Function Get-EdgeTool, Invoke-EdgeOpenSsl, New-TestEdgeAuthority, New-TestEdgeServerCertificate, New-TestExpiredClientPair, Write-TestEdgeAllowedSet, Start-TestEdge, Wait-TestEdgeListening, Get-TestEdgeLog, Send-TestEdgeSignal, Update-TestEdgeAllowed, Stop-TestEdge, Invoke-EdgeCurl, Invoke-TestCurl
+Export-ModuleMember -Function Get-EdgeTool, Invoke-EdgeOpenSsl, New-TestEdgeAuthority, New-TestEdgeServerCertificate, New-TestExpiredClientPair, New-TestEdgeFixture,
+    Write-TestEdgeAllowedSet, New-TestEdgePrefix, Start-TestEdgeProcess, Start-TestEdge, Invoke-TestEdgeReload, Update-TestEdgeAllowed, Invoke-TestCurlRequest, Invoke-EdgeCurl

@@ -1,9 +1,12 @@
 # Egress proxies for the proxy tests: Debian's squid (Basic authentication with basic_ncsa_auth, a refused host,
 # ssl_bump with its own CA) and tinyproxy (BasicAuth), each started from its template in tests/Proxies/ on a free
-# 127.0.0.1 port with its own config, pid and log files in a temp folder, and stopped by its pid. Also a test host name
+# 127.0.0.1 port with its own config, pid and log files in a temp folder (Start-TestServer), and stopped by its pid
+# (Stop-TestServer). Also a test host name
 # in /etc/hosts: .NET (and curl) send loopback addresses and localhost straight to the host, never to a proxy.
 Set-StrictMode -Version 3.0
+Import-Module ([IO.Path]::Combine($PSScriptRoot, 'Edges.psm1'))
 Import-Module ([IO.Path]::Combine($PSScriptRoot, 'HelpersCommon.psm1'))
+Import-Module ([IO.Path]::Combine($PSScriptRoot, 'ServerProcess.psm1'))
 
 $script:RepoRoot = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', '..'))
 $script:HostsFile = '/etc/hosts'
@@ -29,19 +32,10 @@ function Remove-TestHostName {
     [IO.File]::WriteAllText($script:HostsFile, (($kept -join "`n") + "`n"))
 }
 
-function Get-ProxyTool {
-    param([Parameter(Mandatory)] [ValidateSet('squid', 'tinyproxy', 'openssl')] [string] $Name)
-    foreach ($dir in '/usr/sbin', '/usr/bin', '/sbin', '/usr/local/sbin', '/usr/local/bin') {
-        $path = [IO.Path]::Combine($dir, $Name)
-        if ([IO.File]::Exists($path)) { return $path }
-    }
-    throw "$Name is not installed, so the proxy tests cannot run: install it (apt-get install squid-openssl tinyproxy; .ci/run does this)."
-}
-
 # An htpasswd line (apr1, as htpasswd -m writes) made with openssl, which is always there.
 function New-HtpasswdLine {
     param([Parameter(Mandatory)] [string] $User, [Parameter(Mandatory)] [string] $Password)
-    $hash = (& (Get-ProxyTool openssl) passwd -apr1 $Password).Trim()
+    $hash = (& (Get-EdgeTool openssl) passwd -apr1 $Password).Trim()
     if ($LASTEXITCODE -ne 0 -or -not $hash) { throw 'openssl passwd -apr1 failed.' }
     "${User}:$hash"
 }
@@ -53,9 +47,10 @@ function New-HtpasswdLine {
                  CONNECT to -RefusedHost is denied (403)
       SquidBump  squid with ssl_bump: it answers the TLS handshake itself with certificates from its own CA (made
                  here, "Saleschat test inspecting proxy CA"), as Zscaler or Netskope do
-      Tinyproxy  tinyproxy, BasicAuth when -User/-Password are given
+      Tinyproxy  tinyproxy, BasicAuth when -User/-Password are given; -RefuseConnect refuses every CONNECT with 403
+                 (ConnectPort allows only port 1), as an egress proxy that does not allow the mTLS host does
     Returns Kind, Uri (http://127.0.0.1:port/), Port, Prefix, LogPath, the process and, for SquidBump, CaPath and
-    CaSubject. Stop it with Stop-TestProxy.
+    CaSubject. Stop it with Stop-TestServer.
 #>
 function Start-TestProxy {
     param(
@@ -63,10 +58,11 @@ function Start-TestProxy {
         [string] $User,
         [string] $Password,
         [string] $RefusedHost = 'refused.saleschat-proxy.test',
+        [switch] $RefuseConnect,
         [int] $TimeoutSec = 30
     )
     $isSquid = $Kind -like 'Squid*'
-    $tool = Get-ProxyTool $(if ($isSquid) { 'squid' } else { 'tinyproxy' })
+    $tool = Get-EdgeTool $(if ($isSquid) { 'squid' } else { 'tinyproxy' })
     $prefix = [IO.Path]::Combine([IO.Path]::GetTempPath(), "saleschat-proxy-$($Kind.ToLowerInvariant())-$([guid]::NewGuid().ToString('n').Substring(0, 8))")
     $null = [IO.Directory]::CreateDirectory($prefix)
     $port = Get-FreeTcpPort
@@ -85,7 +81,7 @@ function Start-TestProxy {
             $caSubject = 'CN=Saleschat test inspecting proxy CA, O=Inspecting Proxy Test'
             $caPath = [IO.Path]::Combine($prefix, 'bump-ca.pem')
             $caKey = [IO.Path]::Combine($prefix, 'bump-ca.key')
-            $output = & (Get-ProxyTool openssl) req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -keyout $caKey -out $caPath `
+            $output = & (Get-EdgeTool openssl) req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 -keyout $caKey -out $caPath `
                 -subj '/O=Inspecting Proxy Test/CN=Saleschat test inspecting proxy CA' -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' 2>&1
             if ($LASTEXITCODE -ne 0) { throw "openssl could not make the inspecting CA: $output" }
             $ssldb = [IO.Path]::Combine($prefix, 'ssl_db')
@@ -98,6 +94,7 @@ function Start-TestProxy {
     }
     else {
         if ($User) { $auth = "BasicAuth $User $Password" }
+        if ($RefuseConnect) { $auth += "`nConnectPort 1" }
         $text = $template
     }
     $text = $text.Replace('{{PORT}}', [string]$port).Replace('{{PREFIX}}', $prefix).Replace('{{AUTH}}', $auth)
@@ -108,50 +105,18 @@ function Start-TestProxy {
     & chown -R $owner $prefix
     & chmod 0755 $prefix
 
-    $start = [Diagnostics.ProcessStartInfo]::new($tool)
     $arguments = if ($isSquid) { @('-N', '-f', $config) } else { @('-d', '-c', $config) }
-    foreach ($a in $arguments) { $start.ArgumentList.Add($a) }
-    $start.UseShellExecute = $false
-    $start.RedirectStandardInput = $true
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $process = [Diagnostics.Process]::Start($start)
-    $proxy = [pscustomobject]@{
+    $property = [ordered]@{
         PSTypeName = 'SaleschatTest.Proxy'
         Kind       = $Kind
         Uri        = [uri]"http://127.0.0.1:$port/"
-        Port       = $port
-        Prefix     = $prefix
         ConfigPath = $config
         LogPath    = [IO.Path]::Combine($prefix, 'access.log')
         CaPath     = $caPath
         CaSubject  = $caSubject
-        Process    = $process
-        StdOut     = $process.StandardOutput.ReadToEndAsync()
-        StdErr     = $process.StandardError.ReadToEndAsync()
     }
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-    while (-not (Test-TcpPortOpen $port)) {
-        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
-            $log = Get-TestProxyDiagnostics $proxy
-            Stop-TestProxy $proxy
-            throw "$Kind did not start on 127.0.0.1:$port within $TimeoutSec s: $log"
-        }
-        Start-Sleep -Milliseconds 50
-    }
-    $proxy
-}
-
-# What went wrong when a proxy did not start: its cache log and its own output.
-function Get-TestProxyDiagnostics {
-    param([Parameter(Mandatory)] $Proxy)
-    $text = ''
-    foreach ($name in 'cache.log', 'access.log') {
-        $path = [IO.Path]::Combine($Proxy.Prefix, $name)
-        if ([IO.File]::Exists($path)) { $text += [IO.File]::ReadAllText($path) }
-    }
-    if ($Proxy.Process.HasExited) { $text += $Proxy.StdOut.GetAwaiter().GetResult() + $Proxy.StdErr.GetAwaiter().GetResult() }
-    $text
+    Start-TestServer -Name $Kind -FileName $tool -ArgumentList $arguments -Port $port -Prefix $prefix -LogName 'cache.log', 'access.log' `
+        -Property $property -TimeoutSec $TimeoutSec
 }
 
 # The proxy's own access log (squid writes each request when it ends; tinyproxy as it goes).
@@ -198,22 +163,6 @@ function Sync-TestProxyLog {
     }
 }
 
-# Stops a proxy by its pid (SIGTERM; squid's shutdown_lifetime is 0), then whatever is left of its tree.
-function Stop-TestProxy {
-    param([Parameter(ValueFromPipeline)] $Proxy)
-    process {
-        if (-not $Proxy) { return }
-        $p = $Proxy.Process
-        if (-not $p.HasExited) {
-            $kill = [Diagnostics.Process]::Start('kill', @('-TERM', [string]$p.Id))
-            $kill.WaitForExit()
-            if (-not $p.WaitForExit(10000)) { $p.Kill($true); $p.WaitForExit() }
-        }
-        $p.Dispose()
-        if ([IO.Directory]::Exists($Proxy.Prefix)) { [IO.Directory]::Delete($Proxy.Prefix, $true) }
-    }
-}
-
 <#
 .SYNOPSIS
     curl through the proxy to the edge's hello, as a user would check the proxy by hand: -x, --proxy-user when given,
@@ -229,23 +178,13 @@ function Invoke-ProxyCurl {
         [string] $ApiKey,
         [switch] $Http1
     )
-    $arguments = @('-sS', '--max-time', '10', '-o', '-', '-w', '\n%{http_code}', '-x', $Proxy.Uri.AbsoluteUri.TrimEnd('/'), '--cert', $Pair.CertificatePath, '--key', $Pair.KeyPath, '--cacert', $CaPath)
+    $arguments = @('-x', $Proxy.Uri.AbsoluteUri.TrimEnd('/'), '--cert', $Pair.CertificatePath, '--key', $Pair.KeyPath, '--cacert', $CaPath)
     if ($ProxyUser) { $arguments += @('--proxy-user', $ProxyUser) }
     if ($ApiKey) { $arguments += @('-H', "Authorization: Bearer $ApiKey") }
     if ($Http1) { $arguments += '--http1.1' }
     $arguments += $Uri.AbsoluteUri
-    $errorFile = [IO.Path]::GetTempFileName()
-    try {
-        $output = (& curl @arguments 2>$errorFile) -join "`n"
-        $exit = $LASTEXITCODE
-        $errorText = [IO.File]::ReadAllText($errorFile)
-    }
-    finally { [IO.File]::Delete($errorFile) }
-    $status = 0
-    $body = $output
-    if ($output -match '(?s)^(.*)\n(\d{3})$') { $body = $Matches[1]; $status = [int]$Matches[2] }
-    [pscustomobject]@{ ExitCode = $exit; StatusCode = $status; Body = $body; Error = $errorText }
+    Invoke-TestCurlRequest $arguments
 }
 
-Export-ModuleMember -Function New-TestProxyHostName, Add-TestHostName, Remove-TestHostName, Start-TestProxy, Stop-TestProxy,
-    Get-TestProxyLog, Get-TestProxyConnectCount, Sync-TestProxyLog, Get-TestProxyDiagnostics, Invoke-ProxyCurl
+Export-ModuleMember -Function New-TestProxyHostName, Add-TestHostName, Remove-TestHostName, Start-TestProxy,
+    Get-TestProxyLog, Get-TestProxyConnectCount, Sync-TestProxyLog, Invoke-ProxyCurl

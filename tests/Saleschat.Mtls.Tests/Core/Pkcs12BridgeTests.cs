@@ -33,7 +33,7 @@ public sealed class Pkcs12BridgeTests
 
     private static string KeyAlias(Pkcs12Store store) => Assert.Single(store.Aliases, store.IsKeyEntry);
 
-    private static string FriendlyNameOfKeyBag(byte[] pfx)
+    private static string? FriendlyNameOfKeyBag(byte[] pfx)
     {
         Pkcs12Store store = Load(pfx, "pw");
         var name = store.GetKey(KeyAlias(store))[PkcsObjectIdentifiers.Pkcs9AtFriendlyName];
@@ -45,8 +45,8 @@ public sealed class Pkcs12BridgeTests
     [InlineData(true)]
     public void Two_builds_of_the_same_pair_never_share_a_key_bag_name(bool legacy)
     {
-        string first = FriendlyNameOfKeyBag(Pkcs12Bridge.ToPfx(Certificate, Key, "pw".ToCharArray(), legacy));
-        string second = FriendlyNameOfKeyBag(Pkcs12Bridge.ToPfx(Certificate, Key, "pw".ToCharArray(), legacy));
+        string? first = FriendlyNameOfKeyBag(Pkcs12Bridge.ToPfx(Certificate, Key, "pw".ToCharArray(), legacy));
+        string? second = FriendlyNameOfKeyBag(Pkcs12Bridge.ToPfx(Certificate, Key, "pw".ToCharArray(), legacy));
 
         Assert.NotEqual(first, second);
         Assert.NotEqual("saleschat-mtls-client", first); // the one name every build used to share (dotnet/corefx#8408)

@@ -22,7 +22,7 @@ public sealed class PlatformFailureCodesTests
     private const string Aborted = "Die Anfrage wurde abgebrochen: Es konnte kein geschützter SSL/TLS-Kanal erstellt werden.";
     private const string Sent = "Fehler beim Senden der Anforderung.";
 
-    private static Exception NetFramework(WebExceptionStatus status, Exception inner = null) =>
+    private static Exception NetFramework(WebExceptionStatus status, Exception? inner = null) =>
         new HttpRequestException(Sent, new WebException("Le serveur distant a retourné une erreur.", inner, status, null));
 
     public static TheoryData<string, Exception, FailureKind> Chains => new()

@@ -99,7 +99,7 @@ public sealed class ProxyFailureTests
 
         foreach (FailureKind kind in new[] { FailureKind.ProxyAuthenticationRequired, FailureKind.ProxyRefused, FailureKind.ProxyUnreachable, FailureKind.TlsInspectedByProxy })
         {
-            string message = ProxyMessages.For(kind, "GET " + Host, Host, route, thrown, "CN=Inspector\r\nCA", false)!;
+            string message = ProxyFailure.Message(kind, "GET " + Host, Host, route, thrown, "CN=Inspector\r\nCA", false)!;
             Assert.DoesNotContain("Pa55-secret", message);
             Assert.DoesNotContain("alice", message);
             Assert.DoesNotContain("\n", message);
@@ -110,7 +110,7 @@ public sealed class ProxyFailureTests
     [Fact]
     public void The_challenge_a_proxy_sent_is_named_when_the_platform_kept_it()
     {
-        string message = ProxyMessages.For(FailureKind.ProxyAuthenticationRequired, "GET x", Host, ViaProxy,
+        string message = ProxyFailure.Message(FailureKind.ProxyAuthenticationRequired, "GET x", Host, ViaProxy,
             new ProxyAnswerException(407, "Negotiate, NTLM"), null, false)!;
 
         Assert.Contains("it asks for Negotiate, NTLM", message);
@@ -127,7 +127,7 @@ public sealed class ProxyFailureTests
         listener.Stop();
         var gone = ProxyRoute.For(ProxySettings.Create(new Uri($"http://127.0.0.1:{port}/"), null, false, false), Host);
 
-        string message = ProxyMessages.For(FailureKind.ProxyAuthenticationRequired, "GET x", Host, gone, Tunnel(407), null, false)!;
+        string message = ProxyFailure.Message(FailureKind.ProxyAuthenticationRequired, "GET x", Host, gone, Tunnel(407), null, false)!;
 
         Assert.Contains("could not be read", message);
         Assert.Contains("HTTP 407", message);

@@ -16,7 +16,7 @@ public sealed class ProxySettingsTests
         Assert.Same(ProxySettings.Default, ProxySettings.Create(null, null, false, false));
     }
 
-    public static TheoryData<string, Uri, NetworkCredential, bool, bool> Conflicts => new()
+    public static TheoryData<string, Uri?, NetworkCredential?, bool, bool> Conflicts => new()
     {
         { "-NoProxy with -Proxy", Proxy, null, false, true },
         { "-NoProxy with default credentials", null, null, true, true },
@@ -30,7 +30,7 @@ public sealed class ProxySettingsTests
 
     [Theory]
     [MemberData(nameof(Conflicts))]
-    public void Conflicting_settings_are_refused_with_one_id(string why, Uri proxy, NetworkCredential credential, bool useDefault, bool noProxy)
+    public void Conflicting_settings_are_refused_with_one_id(string why, Uri? proxy, NetworkCredential? credential, bool useDefault, bool noProxy)
     {
         var error = Assert.Throws<SaleschatException>(() => ProxySettings.Create(proxy, credential, useDefault, noProxy));
         Assert.Equal(ErrorIds.InvalidProxySetting, error.ErrorId);

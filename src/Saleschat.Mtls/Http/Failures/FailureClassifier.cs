@@ -51,7 +51,7 @@ namespace Saleschat.Mtls.Http.Failures
 
         private static readonly string[] ClosedConnection =
         {
-            "response ended prematurely", "did not complete the http/2 handshake", "unexpected eof", "0 bytes from the transport stream",
+            "response ended prematurely", Http2NeverStarted, "unexpected eof", "0 bytes from the transport stream",
             "reset by peer", "forcibly closed", "connection was closed", "the server reset the stream", "server reset the stream", "http/2 connection could not be established",
             "error while copying content", "connection was aborted", "broken pipe", "unable to read data from the transport connection",
         };

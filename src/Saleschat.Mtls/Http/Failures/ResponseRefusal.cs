@@ -62,6 +62,9 @@ namespace Saleschat.Mtls.Http.Failures
             }
         }
 
+        /// <summary>The title of nginx's page for a certificate that was required and not sent (its 496, shown as 400).</summary>
+        public const string NoCertificateSentTitle = "No required SSL certificate was sent";
+
         /// <summary>The page's own words ("The SSL certificate error"), for a message; null when it is not one.</summary>
         public static string NginxPageTitle(string body)
         {
@@ -73,7 +76,7 @@ namespace Saleschat.Mtls.Http.Failures
             string lower = body.ToLowerInvariant();
             if (lower.Contains("no required ssl certificate was sent"))
             {
-                return "No required SSL certificate was sent";
+                return NoCertificateSentTitle;
             }
 
             return lower.Contains("ssl certificate error") ? "The SSL certificate error" : null;

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System;
 using Saleschat.Mtls.Http.Response;
 
@@ -16,8 +15,8 @@ namespace Saleschat.Mtls.Http.Request
 
         public string ContentType { get; set; }
 
-        /// <summary>Extra headers, or null for none (most calls: nothing is allocated for them).</summary>
-        public IDictionary<string, string> Headers { get; set; }
+        /// <summary>Extra headers, each checked as it was set (the header gate), or null for none (most calls: nothing is allocated for them).</summary>
+        public RequestHeaders Headers { get; set; }
 
         /// <summary>Stream a successful answer to this file instead of holding it in memory.</summary>
         public string OutFile { get; set; }

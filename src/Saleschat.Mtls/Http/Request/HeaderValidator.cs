@@ -4,10 +4,11 @@ using Saleschat.Mtls.Errors;
 namespace Saleschat.Mtls.Http.Request
 {
     /// <summary>
-    /// Checks extra request headers before anything is sent. HttpClient's TryAddWithoutValidation, which the
-    /// sender needs for values .NET's parsers reject, writes a value as given: on HTTP/1.1 a CR/LF in it starts a
-    /// new header of the caller's choosing (header injection). Names must be RFC 9110 tokens; values may not hold
-    /// CR, LF, NUL or other control characters (tab excepted), as Invoke-RestMethod also refuses them.
+    /// The rule the header gate (<see cref="RequestHeaders"/>) applies to each extra request header, before anything is
+    /// sent. HttpClient's TryAddWithoutValidation, which the sender needs for values .NET's parsers reject, writes a
+    /// value as given: on HTTP/1.1 a CR/LF in it starts a new header of the caller's choosing (header injection).
+    /// Names must be RFC 9110 tokens; values may not hold CR, LF, NUL or other control characters (tab excepted), as
+    /// Invoke-RestMethod also refuses them.
     /// </summary>
     public static class HeaderValidator
     {

@@ -18,7 +18,7 @@ namespace Saleschat.Mtls.Http.Request
             {
                 throw new SaleschatException(ErrorIds.InvalidOrgId, ErrorKind.InvalidArgument,
                     $"The value '{value}' for {placeholder} would add or remove a segment of the API path, so the request would reach another API path: refused before connecting. "
-                    + "Give the org id Saleschat shows in its web app (-OrgId or SALESCHAT_ORG_ID).",
+                    + Sessions.OrgIdRule.Advice + ".",
                     value);
             }
 
