@@ -104,12 +104,12 @@ namespace Saleschat.Mtls
             {
                 lines.Add($"Send {RequestFile} or this certificate signing request to your CA:");
                 lines.AddRange(Pem.Replace("\r", string.Empty).TrimEnd('\n').Split('\n'));
-                lines.Add($"Save its reply as {IssuedCertificatePath}: the next scheduled run proves and promotes it. Or run:");
+                lines.Add($"Save its reply as {IssuedCertificatePath} and upload it in Saleschat ({Errors.Messages.UploadPlace}): the next scheduled run proves and promotes it. Or run:");
                 lines.Add(NextCommand);
             }
             else if (!Locked && Pem != null)
             {
-                lines.Add($"Upload {UploadFile} or paste this PEM in Saleschat (Settings > mTLS > Upload Certificate):");
+                lines.Add($"Upload {UploadFile} or paste this PEM in Saleschat ({Errors.Messages.UploadPlace}):");
                 lines.AddRange(Pem.Replace("\r", string.Empty).TrimEnd('\n').Split('\n'));
                 lines.Add("Then run (or wait for the next scheduled run):");
                 lines.Add(NextCommand);

@@ -11,8 +11,7 @@ BeforeAll {
     $cmdlet = 'Saleschat.Mtls.Cmdlets.InvokeSaleschatCertificateMaintenanceCommand'
     $root = Join-Path $TestDrive 'pki-maintenance'
     $pki = New-TestPkiAuthority -Folder (Join-Path $root 'ca')
-    $serverCa = New-TestEdgeAuthority -Folder (Join-Path $root 'server-ca')
-    $edge = Start-TestPkiEdge -Kind Nginx -ServerAuthority $serverCa -TrustedPath $pki.Root.CertificatePath
+    $edge = Start-TestPkiEdge -Kind Nginx -Authority $pki
 
     # The pair in use: a CA-issued certificate that expires in -Days (inside a 30-day window), as client.crt (full-chain
     # PEM) and client.key, alone in its folder; the CSR that made it stays with the CA.
@@ -27,7 +26,7 @@ BeforeAll {
     }
 
     function New-EdgeSession($Pair) {
-        New-SaleschatSession -BaseUri $edge.BaseUri -OrgId $edge.OrgId -ApiKey (Get-TestApiKey) -ServerCertificateAuthority $serverCa.Certificate `
+        New-SaleschatSession -BaseUri $edge.BaseUri -OrgId $edge.OrgId -ApiKey (Get-TestApiKey) -ServerCertificateAuthority $edge.CaCertificate `
             -CertificatePath $Pair.CertificatePath -KeyPath $Pair.KeyPath -MaximumRetryCount 0 -NoDefault -WarningAction SilentlyContinue
     }
 
@@ -43,7 +42,7 @@ BeforeAll {
     }
 }
 
-AfterAll { Stop-TestEdge $edge }
+AfterAll { Stop-TestServer $edge }
 
 Describe 'Scheduled maintenance of a CA-issued pair (watch runbook, pwsh -File, nginx)' -Tag 'CI', 'Edge', 'Slow' {
     It 'near expiry: a CSR (exit 2) -> waiting for the CA (exit 3, CSR in the log) -> reply dropped -> proven on nginx and promoted (exit 0) -> nothing to do' {

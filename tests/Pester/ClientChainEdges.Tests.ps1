@@ -37,12 +37,6 @@ BeforeAll {
         if (-not [IO.Directory]::Exists($storeFolder)) { return @() }
         @(Get-ChildItem -LiteralPath $storeFolder -Recurse -File -Force | Sort-Object FullName | ForEach-Object { $_.FullName + ' ' + $_.Length })
     }
-
-    # nginx's access-log lines (protocol, $ssl_client_verify, the client certificate's subject and issuer, status).
-    function Get-TestPkiAccessLog($Edge) {
-        $log = [IO.Path]::Combine($Edge.Prefix, 'access.log')
-        if ([IO.File]::Exists($log)) { [IO.File]::ReadAllLines($log) } else { @() }
-    }
 }
 
 AfterAll {

@@ -289,8 +289,8 @@ namespace Saleschat.Mtls.Rotation
         private static CertificateMaintenanceResult Pending(CertificateMaintenanceResult result, X509Certificate2 current, DateTime now, CertificateMaintenanceState state)
         {
             string upload = result.RequestFile != null
-                ? $"send {result.RequestFile} to your CA for a client certificate and save its reply (a full-chain PEM, a .p7b or the certificate) as {result.IssuedCertificatePath}, keeping the current certificate; the next run proves and promotes it."
-                : $"upload {result.UploadFile} in Saleschat (Settings > mTLS > Upload Certificate), keeping the current certificate; the next run proves and promotes it.";
+                ? $"send {result.RequestFile} to your CA for a client certificate, save its reply (a full-chain PEM, a .p7b or the certificate) as {result.IssuedCertificatePath} and upload that certificate in Saleschat ({Messages.UploadPlace}), keeping the current certificate; the next run proves and promotes it."
+                : $"upload {result.UploadFile} in Saleschat ({Messages.UploadPlace}), keeping the current certificate; the next run proves and promotes it.";
             if (CertificateExpiry.IsExpired(current, now) || IsAboutToExpire(current, now))
             {
                 result.State = CertificateMaintenanceState.Expired;

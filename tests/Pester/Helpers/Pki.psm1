@@ -109,4 +109,11 @@ function Start-TestPkiEdge {
     Start-TestEdge -Kind ($Kind -replace '^Nginx', 'NginxPki') -Authority $Authority.Server -Allowed $Authority.Root.CertificatePath -OrgId $OrgId -TimeoutSec $TimeoutSec
 }
 
-Export-ModuleMember -Function New-TestPkiAuthority, New-TestPkiIntermediate, Invoke-TestPkiSign, Join-TestPem, Start-TestPkiEdge
+# The lines of a PKI edge's access log (nginx-pki.conf's format: protocol, verify result, client subject and issuer).
+function Get-TestPkiAccessLog {
+    param([Parameter(Mandatory)] $Edge)
+    $log = [IO.Path]::Combine($Edge.Prefix, 'access.log')
+    if ([IO.File]::Exists($log)) { [IO.File]::ReadAllLines($log) } else { @() }
+}
+
+Export-ModuleMember -Function New-TestPkiAuthority, New-TestPkiIntermediate, Invoke-TestPkiSign, Join-TestPem, Start-TestPkiEdge, Get-TestPkiAccessLog
