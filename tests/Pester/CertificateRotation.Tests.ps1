@@ -23,10 +23,6 @@ BeforeAll {
 
     function Get-Names([string] $Dir) { @((Get-ChildItem -LiteralPath $Dir -Force).Name | Sort-Object) }
 
-    function Get-Snapshot([string] $Dir) {
-        @(Get-ChildItem -LiteralPath $Dir -Force | Sort-Object Name | ForEach-Object { "$($_.Name)=$((Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash)" })
-    }
-
     function Get-Thumbprint([string] $Path) {
         [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem([IO.File]::ReadAllText($Path)).Thumbprint
     }
@@ -70,14 +66,14 @@ Describe 'Complete-SaleschatCertificateRotation' -Tag 'CI' {
     It 'fails before the upload with NextCertificateNotAccepted and moves nothing' {
         $pair = New-CurrentPair
         $null = Start-SaleschatCertificateRotation -CertificatePath $pair.Crt -KeyPath $pair.Key
-        $before = Get-Snapshot $pair.Dir
+        $before = Get-FolderSnapshot $pair.Dir
 
         $failure = { Complete-SaleschatCertificateRotation -CertificatePath $pair.Crt -KeyPath $pair.Key -ErrorAction Stop } |
             Should -Throw -ErrorId "NextCertificateNotAccepted,$completeCmdlet" -PassThru
 
         $failure.FullyQualifiedErrorId | Should -BeExactly "NextCertificateNotAccepted,$completeCmdlet"
         $failure.Exception.Message | Should -BeLike '*Upload*'
-        Get-Snapshot $pair.Dir | Should -Be $before
+        Get-FolderSnapshot $pair.Dir | Should -Be $before
         Test-SaleschatMtls -Quiet | Should -BeTrue
     }
 
@@ -166,7 +162,7 @@ Describe 'Complete-SaleschatCertificateRotation' -Tag 'CI' {
         $pair = New-CurrentPair
         $null = Start-SaleschatCertificateRotation -CertificatePath $pair.Crt -KeyPath $pair.Key
         Add-EmulatorCertificate -Emulator $emulator -Certificate (Join-Path $pair.Dir 'client.next.crt')
-        $before = Get-Snapshot $pair.Dir
+        $before = Get-FolderSnapshot $pair.Dir
         $script = Join-Path $TestDrive 'whatif.ps1'
         Set-Content -LiteralPath $script -Value @'
 param($BaseUri, $CaPath, $CertificatePath, $KeyPath)
@@ -181,7 +177,7 @@ Complete-SaleschatCertificateRotation -CertificatePath $CertificatePath -KeyPath
         $run.ExitCode | Should -Be 0 -Because $run.StdErr
         $run.StdOut | Should -BeLike '*ERRORS=0*' -Because $run.StdErr
         $run.StdOut | Should -BeLike '*What if:*client.previous.crt*'
-        Get-Snapshot $pair.Dir | Should -Be $before
+        Get-FolderSnapshot $pair.Dir | Should -Be $before
     }
 
     It 'says to start a rotation when none is pending (NoPendingRotation)' {

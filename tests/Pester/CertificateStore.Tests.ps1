@@ -6,6 +6,17 @@ BeforeAll {
     $cmdlet = 'Saleschat.Mtls.Cmdlets.GetSaleschatClientCertificateCommand'
     $pair = New-TestCertificateIssuedAt -Folder (Join-Path $TestDrive 'store') -IssuedUtc ([DateTime]::UtcNow.AddMinutes(-5)) -Name 'store'
     $thumbprint = $pair.Thumbprint
+
+    # How many certificates with this thumbprint CurrentUser\My holds (0 proves a test cleaned up).
+    function Get-TestStoreCount {
+        param([Parameter(Mandatory)] [string] $Thumbprint)
+        $store = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
+        try {
+            $store.Open('ReadOnly')
+            $store.Certificates.Find('FindByThumbprint', $Thumbprint, $false).Count
+        }
+        finally { $store.Dispose() }
+    }
 }
 
 Describe 'Get-SaleschatClientCertificate -Thumbprint' -Tag 'CI' {

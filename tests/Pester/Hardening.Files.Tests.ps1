@@ -25,7 +25,7 @@ Describe 'Written files get the mode users expect' -Tag 'CI', 'Slow' -Skip:($IsW
     ) {
         $dir = Join-Path $TestDrive "umask$Umask"
         $null = New-Item -ItemType Directory -Path $dir
-        $run = Invoke-TestPwshUmask -Umask $Umask -TimeoutSec 120 -Command @"
+        $run = Invoke-TestPwsh -Umask $Umask -TimeoutSec 120 -Command @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$manifest'
 Set-Location '$dir'

@@ -24,6 +24,27 @@ BeforeAll {
         if ($LASTEXITCODE -ne 0) { return $null }
         $Path
     }
+
+    # A script for a child `pwsh -File` that opens this file's session and downloads Path to Target with -OutFile.
+    function New-DownloadScript([string] $Name, [string] $Path, [string] $Target) {
+        $script = Join-Path $TestDrive $Name
+        Set-Content -LiteralPath $script -Value @"
+Import-Module '$(Get-TestModuleManifest)'
+`$null = New-SaleschatSession -BaseUri '$($emulator.BaseUri)' -OrgId '$($emulator.OrgId)' -ApiKey (ConvertTo-SecureString '$($emulator.ApiKey)' -AsPlainText -Force) -CertificatePath '$($pair.CertificatePath)' -KeyPath '$($pair.KeyPath)' -ServerCertificateAuthority ([Security.Cryptography.X509Certificates.X509Certificate2]::new('$($emulator.CaPath)'))
+Invoke-SaleschatMtlsRequest '$Path' -OutFile '$Target'
+"@
+        $script
+    }
+
+    # Kills a child started with Invoke-TestPwsh -NoWait (and its children) if it still runs, and lets it go.
+    function Stop-TestProcess {
+        param([Parameter(ValueFromPipeline)] [Diagnostics.Process] $Process)
+        process {
+            if (-not $Process) { return }
+            try { if (-not $Process.HasExited) { $Process.Kill($true) } ; $null = $Process.WaitForExit(10000) } catch { }
+            $Process.Dispose()
+        }
+    }
 }
 
 AfterAll {
@@ -297,13 +318,8 @@ Describe '-OutFile reports file-system failures as such' -Tag 'CI' {
         $folder = Join-Path $TestDrive 'killed'
         $null = New-Item -ItemType Directory $folder
         $target = Join-Path $folder 'export.bin'
-        $script = Join-Path $TestDrive 'endless-download.ps1'
-        Set-Content -LiteralPath $script -Value @"
-Import-Module '$(Get-TestModuleManifest)'
-`$null = New-SaleschatSession -BaseUri '$($emulator.BaseUri)' -OrgId '$($emulator.OrgId)' -ApiKey (ConvertTo-SecureString '$($emulator.ApiKey)' -AsPlainText -Force) -CertificatePath '$($pair.CertificatePath)' -KeyPath '$($pair.KeyPath)' -ServerCertificateAuthority ([Security.Cryptography.X509Certificates.X509Certificate2]::new('$($emulator.CaPath)'))
-Invoke-SaleschatMtlsRequest '/__faults/endless?type=octet' -OutFile '$target'
-"@
-        $child = Start-TestPwshProcess -File $script
+        $script = New-DownloadScript 'endless-download.ps1' '/__faults/endless?type=octet' $target
+        $child = (Invoke-TestPwsh -NoWait -File $script).Process
         try {
             Wait-Until -TimeoutSec 60 -Because 'the download writes its part' -Condition {
                 @(Get-ChildItem -Force $folder -Filter '.export.bin.*.part' | Where-Object Length -gt 1MB).Count -eq 1
@@ -336,13 +352,8 @@ Invoke-SaleschatMtlsRequest '/__faults/endless?type=octet' -OutFile '$target'
 
     It 'writes a new file 0644 under umask 000' -Tag 'Slow' -Skip:$IsWindows {
         $target = Join-Path $TestDrive 'umask.bin'
-        $script = Join-Path $TestDrive 'umask-download.ps1'
-        Set-Content -LiteralPath $script -Value @"
-Import-Module '$(Get-TestModuleManifest)'
-`$null = New-SaleschatSession -BaseUri '$($emulator.BaseUri)' -OrgId '$($emulator.OrgId)' -ApiKey (ConvertTo-SecureString '$($emulator.ApiKey)' -AsPlainText -Force) -CertificatePath '$($pair.CertificatePath)' -KeyPath '$($pair.KeyPath)' -ServerCertificateAuthority ([Security.Cryptography.X509Certificates.X509Certificate2]::new('$($emulator.CaPath)'))
-Invoke-SaleschatMtlsRequest '/__faults/large?bytes=1000' -OutFile '$target'
-"@
-        $child = Start-TestPwshProcess -File $script -Umask '000'
+        $script = New-DownloadScript 'umask-download.ps1' '/__faults/large?bytes=1000' $target
+        $child = (Invoke-TestPwsh -NoWait -File $script -Umask '000').Process
         try { $child.WaitForExit(120000) | Should -BeTrue; $child.ExitCode | Should -Be 0 }
         finally { Stop-TestProcess $child }
         [IO.File]::GetUnixFileMode($target) | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead')

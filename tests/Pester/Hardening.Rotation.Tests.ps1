@@ -9,6 +9,28 @@ BeforeAll {
     $emulator = Start-TestEmulator
     $startCmdlet = 'Saleschat.Mtls.Cmdlets.StartSaleschatCertificateRotationCommand'
     $completeCmdlet = 'Saleschat.Mtls.Cmdlets.CompleteSaleschatCertificateRotationCommand'
+
+    # Why two-user tests cannot run here, or $null when they can (root on Linux with useradd: the CI runner).
+    function Get-TestOsUserSkipReason {
+        if (-not $IsLinux) { return 'needs Linux (useradd, chown)' }
+        if ((& id -u) -ne '0') { return 'needs root to create a second OS user (CI runs as root)' }
+        if (-not (Get-Command useradd -ErrorAction Ignore)) { return 'useradd is not installed' }
+        $null
+    }
+
+    # A throwaway OS user (no home, no login) that owns planted files; remove it with Remove-TestOsUser.
+    function New-TestOsUser {
+        $name = 'schf' + [guid]::NewGuid().ToString('n').Substring(0, 8)
+        & useradd --no-create-home --shell /usr/sbin/nologin $name
+        if ($LASTEXITCODE -ne 0) { throw "useradd $name failed." }
+        $name
+    }
+
+    function Remove-TestOsUser {
+        param([string] $Name)
+        if ($Name) { & userdel $Name 2>$null }
+    }
+
     $userSkip = Get-TestOsUserSkipReason
     $otherUser = if (-not $userSkip) { New-TestOsUser }
 
@@ -20,14 +42,6 @@ BeforeAll {
     }
 
     function Get-Thumbprint([string] $Path) { (Get-SaleschatClientCertificate -Path $Path).Thumbprint }
-
-    # Name = SHA-256 of every file in the folder, hidden ones included: "nothing moved" means this is unchanged.
-    function Get-FolderState([string] $Folder) {
-        $lines = foreach ($file in [IO.Directory]::GetFiles($Folder) | Sort-Object) {
-            [IO.Path]::GetFileName($file) + '=' + [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([IO.File]::ReadAllBytes($file)))
-        }
-        $lines -join "`n"
-    }
 
     function Set-Mode([string] $Path, [string] $Mode) { [IO.File]::SetUnixFileMode($Path, [IO.UnixFileMode][Convert]::ToInt32($Mode, 8)) }
 
@@ -64,7 +78,7 @@ Describe 'Rotation uses only files it can vouch for' -Tag 'CI' -Skip:($IsWindows
         $planted = Join-Path $pair.Folder 'client.next.key'
         $null = New-SaleschatClientKey -Path $planted
         Set-PlantedOwner $planted
-        $before = Get-FolderState $pair.Folder
+        $before = Get-FolderSnapshot $pair.Folder
 
         $err = $null
         try { Start-SaleschatCertificateRotation -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -ErrorAction Stop } catch { $err = $_ }
@@ -73,7 +87,7 @@ Describe 'Rotation uses only files it can vouch for' -Tag 'CI' -Skip:($IsWindows
         $err.CategoryInfo.Category | Should -Be 'SecurityError'
         $err.TargetObject | Should -Be $planted
         $err.Exception.Message | Should -Match 'another user'
-        Get-FolderState $pair.Folder | Should -Be $before
+        Get-FolderSnapshot $pair.Folder | Should -Be $before
     }
 
     It 'Start refuses a next key of ours with mode <Mode>' -TestCases @(
@@ -98,11 +112,11 @@ Describe 'Rotation uses only files it can vouch for' -Tag 'CI' -Skip:($IsWindows
         if ($userSkip) { Set-ItResult -Skipped -Because $userSkip; return }
         $pair = New-RotationPair 'planted-complete'
         $null = New-PlantedNextPair $pair
-        $before = Get-FolderState $pair.Folder
+        $before = Get-FolderSnapshot $pair.Folder
 
         { Complete-SaleschatCertificateRotation -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -ErrorAction Stop } |
             Should -Throw -ErrorId "UntrustedRotationFile,$completeCmdlet"
-        Get-FolderState $pair.Folder | Should -Be $before
+        Get-FolderSnapshot $pair.Folder | Should -Be $before
         (Test-SaleschatMtls).Thumbprint | Should -Be $pair.Certificate.Thumbprint
     }
 
@@ -113,7 +127,7 @@ Describe 'Rotation uses only files it can vouch for' -Tag 'CI' -Skip:($IsWindows
         $journal = Join-Path $pair.Folder 'client.rotation'
         [IO.File]::WriteAllText($journal, "old=$($pair.Certificate.Thumbprint)`nnext=$($attacker.Thumbprint)`n")
         Set-PlantedOwner $journal
-        $before = Get-FolderState $pair.Folder
+        $before = Get-FolderSnapshot $pair.Folder
 
         $err = $null
         try { Complete-SaleschatCertificateRotation -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -ErrorAction Stop -WarningVariable warnings } catch { $err = $_ }
@@ -121,7 +135,7 @@ Describe 'Rotation uses only files it can vouch for' -Tag 'CI' -Skip:($IsWindows
         $err.FullyQualifiedErrorId | Should -Be "UntrustedRotationFile,$completeCmdlet"
         $err.TargetObject | Should -Be $journal
         $warnings | Should -BeNullOrEmpty
-        Get-FolderState $pair.Folder | Should -Be $before
+        Get-FolderSnapshot $pair.Folder | Should -Be $before
     }
 
     It 'a journal of our own does not skip the proof: an unaccepted next pair is not promoted' {
@@ -131,11 +145,11 @@ Describe 'Rotation uses only files it can vouch for' -Tag 'CI' -Skip:($IsWindows
         $journal = Join-Path $pair.Folder 'client.rotation'
         [IO.File]::WriteAllText($journal, "old=$($pair.Certificate.Thumbprint)`nnext=$($rotation.NextCertificate.Thumbprint)`n")
         Set-Mode $journal '0600'
-        $before = Get-FolderState $pair.Folder
+        $before = Get-FolderSnapshot $pair.Folder
 
         { Complete-SaleschatCertificateRotation -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -ErrorAction Stop -WarningAction SilentlyContinue } |
             Should -Throw -ErrorId "NextCertificateNotAccepted,$completeCmdlet"
-        Get-FolderState $pair.Folder | Should -Be $before
+        Get-FolderSnapshot $pair.Folder | Should -Be $before
         Get-Thumbprint $pair.CertificatePath | Should -Be $pair.Certificate.Thumbprint
     }
 
@@ -157,7 +171,7 @@ Describe 'A single PEM file with certificate and key' -Tag 'CI' {
         $combined = Join-Path $pair.Folder 'both.pem'
         [IO.File]::WriteAllText($combined, [IO.File]::ReadAllText($pair.CertificatePath) + [IO.File]::ReadAllText($pair.KeyPath))
         $keyArgument = if ($SameFile) { $combined } else { $pair.KeyPath }
-        $before = Get-FolderState $pair.Folder
+        $before = Get-FolderSnapshot $pair.Folder
 
         $err = $null
         try { & "$Cmdlet-SaleschatCertificateRotation" -CertificatePath $combined -KeyPath $keyArgument -ErrorAction Stop } catch { $err = $_ }
@@ -165,7 +179,7 @@ Describe 'A single PEM file with certificate and key' -Tag 'CI' {
         $err.FullyQualifiedErrorId | Should -Be "CombinedPemNotRotatable,Saleschat.Mtls.Cmdlets.$($Cmdlet)SaleschatCertificateRotationCommand"
         $err.Exception.Message | Should -Match 'openssl x509 -in'
         $err.Exception.Message | Should -Match 'openssl pkey -in'
-        Get-FolderState $pair.Folder | Should -Be $before
+        Get-FolderSnapshot $pair.Folder | Should -Be $before
     }
 }
 
@@ -261,11 +275,11 @@ catch { 'ERROR=' + `$_.FullyQualifiedErrorId + ' ' + `$_.Exception.Message }
         $rotation = Start-SaleschatCertificateRotation -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath
         Add-EmulatorCertificate -Emulator $emulator -Certificate $rotation.NextCertificate
         $null = Complete-SaleschatCertificateRotation -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath
-        $before = Get-FolderState $pair.Folder
+        $before = Get-FolderSnapshot $pair.Folder
 
         { Complete-SaleschatCertificateRotation -CertificatePath $pair.CertificatePath -KeyPath $pair.KeyPath -ErrorAction Stop } |
             Should -Throw -ErrorId "NoPendingRotation,$completeCmdlet"
-        Get-FolderState $pair.Folder | Should -Be $before
+        Get-FolderSnapshot $pair.Folder | Should -Be $before
     }
 
     It 'a Complete waits while another run holds the pair, then fails with RotationInProgress' {

@@ -6,7 +6,7 @@
 # keep to 5.1 syntax and .NET Framework APIs.
 Set-StrictMode -Version 3.0
 
-foreach ($topic in @('TestModule', 'HelpersCommon', 'ChildProcess', 'ServerProcess', 'Emulator', 'TlsServers', 'OpenSsl', 'Edges', 'Files', 'Store', 'OsUser')) {
+foreach ($topic in @('TestModule', 'HelpersCommon', 'ChildProcess', 'ServerProcess', 'Emulator', 'TlsServers', 'OpenSsl', 'Edges', 'Files', 'Store')) {
     Import-Module ([IO.Path]::Combine($PSScriptRoot, 'Helpers', "$topic.psm1"))
 }
 
@@ -24,15 +24,11 @@ Export-ModuleMember -Alias Test-ContainsKeyMaterial -Function @(
     'Get-PwshCommandLine'
     'Invoke-TestProgram'
     'New-TestProcessStartInfo'
-    'New-TestPwshStartInfo'
     'Start-TestChildProcess'
     'Invoke-TestPwsh'
     'Get-TestPwshText'
     'Start-TestPwsh'
     'Stop-TestPwsh'
-    'Invoke-TestPwshUmask'
-    'Start-TestPwshProcess'
-    'Stop-TestProcess'
     'Start-TestEmulator'
     'Stop-TestEmulator'
     'Add-EmulatorCertificate'
@@ -70,8 +66,4 @@ Export-ModuleMember -Alias Test-ContainsKeyMaterial -Function @(
     'Invoke-TestCommand'
     'Add-TestStoreCertificate'
     'Remove-TestStoreCertificate'
-    'Get-TestStoreCount'
-    'Get-TestOsUserSkipReason'
-    'New-TestOsUser'
-    'Remove-TestOsUser'
 )

@@ -7,23 +7,8 @@ namespace Saleschat.Mtls.Cmdlets
 {
     [Cmdlet(VerbsLifecycle.Complete, "SaleschatCertificateRotation", SupportsShouldProcess = true)]
     [OutputType(typeof(CertificateRotation))]
-    public sealed class CompleteSaleschatCertificateRotationCommand : RotationCmdlet
+    public sealed class CompleteSaleschatCertificateRotationCommand : ProvingRotationCmdlet
     {
-        /// <summary>The session that proves the next certificate and is switched to it (default: the default session).</summary>
-        [Parameter(Position = 0)]
-        [ValidateNotNull]
-        public SaleschatSession Session { get; set; }
-
-        /// <summary>The CA's reply to the next key's CSR (Start-SaleschatCertificateRotation -CertificateRequest).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string IssuedCertificatePath { get; set; }
-
-        /// <summary>The issuing CA certificates, when the CA returned them apart from the certificate.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string ChainPath { get; set; }
-
         protected override void ProcessRecord()
         {
             RunTerminating(() =>

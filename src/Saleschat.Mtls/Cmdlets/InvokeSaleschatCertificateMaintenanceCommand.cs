@@ -14,29 +14,14 @@ namespace Saleschat.Mtls.Cmdlets
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "SaleschatCertificateMaintenance", SupportsShouldProcess = true)]
     [OutputType(typeof(CertificateMaintenanceResult), typeof(string))]
-    public sealed class InvokeSaleschatCertificateMaintenanceCommand : RotationCmdlet
+    public sealed class InvokeSaleschatCertificateMaintenanceCommand : ProvingRotationCmdlet
     {
-        /// <summary>Gives the environment, org, API key and server CA for the proof (default: the default session).</summary>
-        [Parameter(Position = 0)]
-        [ValidateNotNull]
-        public SaleschatSession Session { get; set; }
-
         [Parameter]
         [ValidateRange(0, 3650)]
         public int RenewBeforeDays { get; set; } = CertificateMaintenance.DefaultRenewBeforeDays;
 
         [Parameter]
         public SwitchParameter AsJson { get; set; }
-
-        /// <summary>Where the CA's reply to the next key's CSR is dropped, for a CA-issued pair (default: client.next.issued.pem beside the pair).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string IssuedCertificatePath { get; set; }
-
-        /// <summary>The issuing CA certificates, when the CA returns them apart from the certificate.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string ChainPath { get; set; }
 
         protected override void ProcessRecord()
         {

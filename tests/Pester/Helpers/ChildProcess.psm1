@@ -1,5 +1,5 @@
 # Child processes as schedulers and CI start them: every child gets its ProcessStartInfo from New-TestProcessStartInfo
-# (pwsh through New-TestPwshStartInfo), is started by Start-TestChildProcess and stopped, with its real process, by Stop-TestPwsh.
+# (pwsh through Invoke-TestPwsh), is started by Start-TestChildProcess and stopped, with its real process, by Stop-TestPwsh.
 Set-StrictMode -Version 3.0
 
 Import-Module ([IO.Path]::Combine($PSScriptRoot, 'TestModule.psm1'))
@@ -56,38 +56,9 @@ function New-TestProcessStartInfo {
 
 <#
 .SYNOPSIS
-    The ProcessStartInfo of a child `pwsh -NoProfile -NonInteractive` running -File (with -ArgumentList) or
-    -Command: the real pwsh (Get-PwshCommandLine), built by New-TestProcessStartInfo. -ModuleOnPath makes the
-    module importable by name, as an installed module is.
-#>
-function New-TestPwshStartInfo {
-    [CmdletBinding(DefaultParameterSetName = 'Command')]
-    param(
-        [Parameter(Mandatory, ParameterSetName = 'File')] [string] $File,
-        [Parameter(ParameterSetName = 'File')] [string[]] $ArgumentList = @(),
-        [Parameter(Mandatory, ParameterSetName = 'Command')] [string] $Command,
-        [string] $WorkingDirectory = $PWD.ProviderPath,
-        [hashtable] $Environment = @{},
-        [string] $Umask,
-        [switch] $ModuleOnPath
-    )
-    $pwsh = Get-PwshCommandLine
-    $arguments = @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive')
-    if ($PSCmdlet.ParameterSetName -eq 'File') { $arguments += @('-File', $File) + $ArgumentList }
-    else { $arguments += @('-Command', $Command) }
-    $childEnvironment = @{} + $Environment
-    if ($ModuleOnPath -and -not $Environment.ContainsKey('PSModulePath')) {
-        $modules = [IO.Path]::Combine((Get-RepoRoot), 'out')
-        $childEnvironment['PSModulePath'] = $modules + [IO.Path]::PathSeparator + [Environment]::GetEnvironmentVariable('PSModulePath')
-    }
-    New-TestProcessStartInfo -FileName $pwsh.FileName -ArgumentList $arguments -WorkingDirectory $WorkingDirectory -Environment $childEnvironment -Umask $Umask
-}
-
-<#
-.SYNOPSIS
-    Starts a child from a ProcessStartInfo (New-TestProcessStartInfo, New-TestPwshStartInfo), closes its stdin and
-    reads both streams as they come, so a chatty child never blocks on a full pipe. Returns Process, StdOut and
-    StdErr (tasks); pass the result to Stop-TestPwsh, which waits with a deadline.
+    Starts a child from a ProcessStartInfo (New-TestProcessStartInfo), closes its stdin and reads both streams as
+    they come, so a chatty child never blocks on a full pipe. Returns Process, StdOut and StdErr (tasks); pass the
+    result to Stop-TestPwsh, which waits with a deadline.
 #>
 function Start-TestChildProcess {
     param([Parameter(Mandatory)] [Diagnostics.ProcessStartInfo] $StartInfo)
@@ -102,9 +73,12 @@ function Start-TestChildProcess {
 
 <#
 .SYNOPSIS
-    Runs a script or a command in a fresh `pwsh -NoProfile`, as a scheduler or a CI step would: no prompt
-    (stdin closed), a chosen working directory and window width, a deadline after which the process is killed.
-    Returns ExitCode, StdOut, StdErr and TimedOut.
+    Runs a script (-File, with -ArgumentList) or a command (-Command) in a fresh `pwsh -NoProfile -NonInteractive`,
+    or pwsh with exactly -PwshArgumentList (what a CI runner passes after `pwsh`, e.g. -command ". 'step.ps1'"),
+    as a scheduler or a CI step would: the real pwsh (Get-PwshCommandLine), set up like every other child
+    (New-TestProcessStartInfo: no prompt, a chosen working directory, -Environment, -Umask), killed after a deadline.
+    Returns ExitCode, StdOut, StdErr and TimedOut; with -NoWait, returns at once what Start-TestChildProcess returns
+    (Process, StdOut and StdErr tasks) for Stop-TestPwsh, so a test can run children side by side or kill one mid-work.
 #>
 function Invoke-TestPwsh {
     [CmdletBinding(DefaultParameterSetName = 'Command')]
@@ -112,16 +86,30 @@ function Invoke-TestPwsh {
         [Parameter(Mandatory, ParameterSetName = 'File')] [string] $File,
         [Parameter(ParameterSetName = 'File')] [string[]] $ArgumentList = @(),
         [Parameter(Mandatory, ParameterSetName = 'Command')] [string] $Command,
+        [Parameter(Mandatory, ParameterSetName = 'Arguments')] [string[]] $PwshArgumentList,
         [string] $WorkingDirectory = $PWD.ProviderPath,
         [hashtable] $Environment = @{},
         [int] $TimeoutSec = 120,
         # Makes the module importable by name, as an installed module is.
         [switch] $ModuleOnPath,
-        [string] $Umask
+        [string] $Umask,
+        [switch] $NoWait
     )
-    $startParameters = [hashtable]::new($PSBoundParameters)
-    $null = $startParameters.Remove('TimeoutSec')
-    Stop-TestPwsh -Child (Start-TestChildProcess -StartInfo (New-TestPwshStartInfo @startParameters)) -TimeoutSec $TimeoutSec
+    $pwsh = Get-PwshCommandLine
+    $arguments = switch ($PSCmdlet.ParameterSetName) {
+        'File' { @('-NoProfile', '-NonInteractive', '-File', $File) + $ArgumentList }
+        'Command' { @('-NoProfile', '-NonInteractive', '-Command', $Command) }
+        'Arguments' { $PwshArgumentList }
+    }
+    $childEnvironment = @{} + $Environment
+    if ($ModuleOnPath -and -not $Environment.ContainsKey('PSModulePath')) {
+        $modules = [IO.Path]::Combine((Get-RepoRoot), 'out')
+        $childEnvironment['PSModulePath'] = $modules + [IO.Path]::PathSeparator + [Environment]::GetEnvironmentVariable('PSModulePath')
+    }
+    $start = New-TestProcessStartInfo -FileName $pwsh.FileName -ArgumentList (@($pwsh.Prefix) + $arguments) -WorkingDirectory $WorkingDirectory -Environment $childEnvironment -Umask $Umask
+    $child = Start-TestChildProcess -StartInfo $start
+    if ($NoWait) { return $child }
+    Stop-TestPwsh -Child $child -TimeoutSec $TimeoutSec
 }
 
 # The text a console user sees: the child's stdout and stderr together, colour codes removed.
@@ -130,15 +118,10 @@ function Get-TestPwshText {
     ($Run.StdOut + $Run.StdErr) -replace "$([char]27)\[[0-9;]*m", ''
 }
 
-<#
-.SYNOPSIS
-    Starts a child pwsh running -Command and returns at once (Process, StdOut and StdErr tasks), for tests that
-    run children side by side or kill one mid-work. The process is the real dotnet process (Get-PwshCommandLine),
-    so Kill() is a kill -9 of the pwsh itself. Pass the result to Stop-TestPwsh, which waits with a deadline.
-#>
+# Invoke-TestPwsh -NoWait for a -Command: starts the child and returns at once; pass the result to Stop-TestPwsh.
 function Start-TestPwsh {
     param([Parameter(Mandatory)] [string] $Command, [string] $Umask, [string] $WorkingDirectory = $PWD.ProviderPath)
-    Start-TestChildProcess -StartInfo (New-TestPwshStartInfo @PSBoundParameters)
+    Invoke-TestPwsh -NoWait @PSBoundParameters
 }
 
 # Waits for a Start-TestPwsh or Start-TestChildProcess child (killing it after the deadline) and returns ExitCode, StdOut, StdErr, TimedOut.
@@ -175,34 +158,4 @@ function Invoke-TestProgram {
     [pscustomobject]@{ ExitCode = $run.ExitCode; Output = $run.StdOut + $run.StdErr; TimedOut = $run.TimedOut }
 }
 
-# Invoke-TestPwsh -Command under a umask (e.g. '000'): the mode a user with a loose umask would get.
-function Invoke-TestPwshUmask {
-    param([Parameter(Mandatory)] [string] $Umask, [Parameter(Mandatory)] [string] $Command, [int] $TimeoutSec = 120)
-    Invoke-TestPwsh -Command $Command -Umask $Umask -TimeoutSec $TimeoutSec
-}
-
-<#
-.SYNOPSIS
-    Starts `pwsh -NoProfile -NonInteractive -File <File>` without waiting (Start-TestChildProcess), under a umask when
-    -Umask is given, so a test can watch it, kill it (kill -9 mid-download) or read its exit. Returns the
-    process; the caller stops it in a finally/AfterAll (Stop-TestProcess).
-#>
-function Start-TestPwshProcess {
-    param(
-        [Parameter(Mandatory)] [string] $File,
-        [string] $Umask,
-        [hashtable] $Environment = @{}
-    )
-    (Start-TestChildProcess -StartInfo (New-TestPwshStartInfo -File $File -Umask $Umask -Environment $Environment)).Process
-}
-
-function Stop-TestProcess {
-    param([Parameter(ValueFromPipeline)] [Diagnostics.Process] $Process)
-    process {
-        if (-not $Process) { return }
-        try { if (-not $Process.HasExited) { $Process.Kill($true) } ; $null = $Process.WaitForExit(10000) } catch { }
-        $Process.Dispose()
-    }
-}
-
-Export-ModuleMember -Function Invoke-TestProgram, Get-PwshCommandLine, New-TestProcessStartInfo, New-TestPwshStartInfo, Start-TestChildProcess, Invoke-TestPwsh, Get-TestPwshText, Start-TestPwsh, Stop-TestPwsh, Invoke-TestPwshUmask, Start-TestPwshProcess, Stop-TestProcess
+Export-ModuleMember -Function Invoke-TestProgram, Get-PwshCommandLine, New-TestProcessStartInfo, Start-TestChildProcess, Invoke-TestPwsh, Get-TestPwshText, Start-TestPwsh, Stop-TestPwsh

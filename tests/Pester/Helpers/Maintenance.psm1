@@ -1,5 +1,5 @@
-# Fixtures for the scheduled maintenance tests (CertificateMaintenance.Tests.ps1): short-lived pairs, and the watch
-# runbook run as a scheduler runs it (a child `pwsh -File`), with its exit code and JSON line.
+# Fixtures for the rotation and scheduled maintenance tests: short-lived pairs, the watch runbook run as a scheduler
+# runs it (a child `pwsh -File`) with its exit code and JSON line, and the PEM a rotation prints, copied from its log.
 Set-StrictMode -Version 3.0
 
 <#

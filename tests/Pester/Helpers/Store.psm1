@@ -14,15 +14,4 @@ function Remove-TestStoreCertificate {
     try { $store.Open('ReadWrite'); $store.Remove($Certificate) } finally { $store.Dispose() }
 }
 
-# How many certificates with this thumbprint CurrentUser\My holds (0 proves a test cleaned up).
-function Get-TestStoreCount {
-    param([Parameter(Mandatory)] [string] $Thumbprint)
-    $store = [Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
-    try {
-        $store.Open('ReadOnly')
-        $store.Certificates.Find('FindByThumbprint', $Thumbprint, $false).Count
-    }
-    finally { $store.Dispose() }
-}
-
-Export-ModuleMember -Function Add-TestStoreCertificate, Remove-TestStoreCertificate, Get-TestStoreCount
+Export-ModuleMember -Function Add-TestStoreCertificate, Remove-TestStoreCertificate
