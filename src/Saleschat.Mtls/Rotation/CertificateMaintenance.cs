@@ -66,6 +66,7 @@ namespace Saleschat.Mtls.Rotation
         {
             log = log ?? (_ => { });
             RotationService.RefuseCombinedPem(paths);
+            RefuseReplyFolder(paths, issuedPath);
             RotationLock held;
             try
             {
@@ -118,6 +119,21 @@ namespace Saleschat.Mtls.Rotation
                     started.NextCertificate.Dispose();
                     return Pending(result, current, now, CertificateMaintenanceState.ActionRequired);
                 }
+            }
+        }
+
+        /// <summary>
+        /// A reply path that names a folder (or anything but a file) would never hold a reply: every run would report
+        /// "waiting for the CA" for ever. Refused at once, before anything is made.
+        /// </summary>
+        private static void RefuseReplyFolder(RotationPaths paths, string issuedPath)
+        {
+            FileFacts facts = issuedPath == null ? null : FilePlatform.Current.Inspect(issuedPath);
+            if (facts != null && facts.Kind != FileKind.Regular)
+            {
+                throw new SaleschatException(ErrorIds.NotARegularFile, ErrorKind.InvalidArgument,
+                    $"-IssuedCertificatePath '{issuedPath}' is {FileFacts.Describe(facts.Kind)}; it names the file the CA's reply is saved as, such as '{Path.Combine(issuedPath, Path.GetFileName(paths.NextIssuedPath))}'. Nothing was changed.",
+                    issuedPath);
             }
         }
 

@@ -187,6 +187,20 @@ public sealed class CertificateMaintenanceCaTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_given_as_the_reply_path_is_NotARegularFile_at_once_rather_than_waited_on_forever()
+    {
+        // "-IssuedCertificatePath /srv/ca-inbox/": no file will ever be there, and every run would report "waiting".
+        string inbox = _folder.File("ca-inbox");
+        Directory.CreateDirectory(inbox);
+
+        var ex = Assert.Throws<SaleschatException>(() => Run(renewBeforeDays: 30, issuedPath: inbox));
+
+        Assert.Equal(ErrorIds.NotARegularFile, ex.ErrorId);
+        Assert.Contains(Path.Combine(inbox, "client.next.issued.pem"), ex.Message);
+        Assert.Equal(new[] { "client.crt", "client.key" }, _folder.Names());
+    }
+
+    [Fact]
     public void A_stale_reply_at_the_agreed_path_is_removed_when_a_new_request_is_made()
     {
         File.Copy(_paths.CertificatePath, _paths.NextIssuedPath);
